@@ -1,0 +1,26 @@
+/// The one error type that reaches the operator: a single line saying what went wrong and where.
+///
+/// Lower layers throw whatever they throw; the edges (store, config loader, `/proc` readers)
+/// translate into this, so the CLI never prints a stack trace or a type name.
+public struct BlackholeError: Error, CustomStringConvertible, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Bad input from the user: a flag, an argument, a file's content.
+        case usage
+        /// The configuration file is unreadable or invalid.
+        case config
+        /// The database cannot be opened, migrated or written.
+        case database
+        /// Anything the environment refused (a `/proc` file, a socket, a path).
+        case environment
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,47 @@
+/// Summary statistics over a set of values, computed once for every report that needs them.
+public struct Summary: Codable, Sendable, Equatable {
+    public let count: Int
+    public let min: Double
+    public let avg: Double
+    public let max: Double
+    public let p95: Double
+
+    /// `nil` for no values: there is no honest minimum of nothing.
+    public init?(_ values: [Double]) {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        count = sorted.count
+        min = sorted.first!
+        max = sorted.last!
+        avg = sorted.reduce(0, +) / Double(sorted.count)
+        p95 = Summary.percentile(sorted, 0.95)
+    }
+
+    /// Linear interpolation between closest ranks (NumPy's default), on sorted values.
+    public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard sorted.count > 1 else { return sorted.first ?? 0 }
+        let rank = p * Double(sorted.count - 1)
+        let lower = Int(rank.rounded(.down))
+        let upper = Swift.min(lower + 1, sorted.count - 1)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * (rank - Double(lower))
+    }
+}
+
+public enum Sparkline {
+    private static let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    /// Values in time order squeezed into at most `width` characters (bucket averages).
+    public static func render(_ values: [Double], width: Int = 40) -> String {
+        guard !values.isEmpty, width > 0 else { return "" }
+        let bucketCount = Swift.min(width, values.count)
+        let buckets: [Double] = (0..<bucketCount).map { bucket in
+            let start = bucket * values.count / bucketCount
+            let end = Swift.max(start + 1, (bucket + 1) * values.count / bucketCount)
+            let slice = values[start..<end]
+            return slice.reduce(0, +) / Double(slice.count)
+        }
+        let low = buckets.min()!, high = buckets.max()!
+        guard high > low else { return String(repeating: bars[3], count: buckets.count) }
+        return String(buckets.map { bars[Int((($0 - low) / (high - low) * 7).rounded())] })
+    }
+}

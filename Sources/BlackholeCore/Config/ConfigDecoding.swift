@@ -1,0 +1,260 @@
+import Foundation
+import Yams
+
+/// Reads a configuration document, collecting every problem rather than stopping at the first.
+enum ConfigDecoding {
+    static func decode(yaml text: String, file: String) -> (Configuration, [ConfigProblem]) {
+        let problems = ProblemList(file: file)
+        var config = Configuration()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            problems.add(syntaxMessage(error), at: syntaxMark(error))
+            return (config, problems.items)
+        } catch {
+            problems.add("cannot read YAML: \(error)", at: nil)
+            return (config, problems.items)
+        }
+        guard let root else { return (config, []) }  // An empty file means "all defaults".
+        let document = YAMLValue(node: root, path: "", problems: problems)
+        let sections = ["storage", "health", "resources", "p2p", "tracing", "alert_rules", "notification_channels"]
+        var located = Located()
+        for (key, value) in document.mapping(known: sections) ?? [] {
+            switch key {
+            case "storage": decodeStorage(value, into: &config.storage)
+            case "health": located.services = decodeHealth(value, into: &config.health)
+            case "resources": decodeResources(value, into: &config.resources)
+            case "p2p": decodeP2P(value, into: &config.p2p)
+            case "tracing": decodeTracing(value, into: &config.tracing)
+            case "alert_rules":
+                located.rules = value.sequence()?.compactMap { node in decodeRule(node).map { ($0, node) } } ?? []
+                config.alertRules = located.rules.map(\.0)
+            default:
+                located.channels = value.sequence()?.compactMap { node in decodeChannel(node).map { ($0, node) } } ?? []
+                config.notificationChannels = located.channels.map(\.0)
+            }
+        }
+        crossCheck(located)
+        return (config, problems.items.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+    }
+
+    private static func syntaxMessage(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+            .composer(let context, let problem, _, _):
+            return "invalid YAML: " + [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        case .reader(let problem, _, _, _):
+            return "invalid YAML: \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate key \(duplicates.joined(separator: ", "))"
+        default:
+            return "invalid YAML: \(error)"
+        }
+    }
+
+    private static func syntaxMark(_ error: YamlError) -> Mark? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark
+        case .duplicatedKeysInMapping(_, let context): context.mark
+        default: nil
+        }
+    }
+
+    private static func decodeStorage(_ value: YAMLValue, into storage: inout StorageSettings) {
+        for (key, value) in value.mapping(known: ["path", "retention"]) ?? [] {
+            if key == "path" {
+                storage.path = value.string()
+                continue
+            }
+            for (kind, period) in value.mapping(known: DataKind.allCases.map(\.rawValue)) ?? [] {
+                guard let seconds = period.duration() else { continue }
+                if seconds <= 0 { period.problem("retention must be longer than 0s") }
+                storage.retention[DataKind(rawValue: kind)!] = seconds
+            }
+        }
+    }
+
+    /// Entries that other entries refer to by name, with where they stand in the file.
+    private struct Located {
+        var services: [(ServiceSettings, YAMLValue)] = []
+        var rules: [(AlertRule, YAMLValue)] = []
+        var channels: [(NotificationChannel, YAMLValue)] = []
+    }
+
+    private static func decodeHealth(_ value: YAMLValue, into health: inout HealthSettings) -> [(ServiceSettings, YAMLValue)] {
+        var located: [(ServiceSettings, YAMLValue)] = []
+        for (key, value) in value.mapping(known: ["check_interval", "unhealthy_timeout", "services"]) ?? [] {
+            switch key {
+            case "check_interval": health.checkInterval = positive(value) ?? health.checkInterval
+            case "unhealthy_timeout": health.unhealthyTimeout = positive(value) ?? health.unhealthyTimeout
+            default:
+                located = value.mapping()?.compactMap { name, node in decodeService(name: name, value: node).map { ($0, node) } } ?? []
+                health.services = located.map(\.0)
+            }
+        }
+        return located
+    }
+
+    private static func decodeService(name: String, value: YAMLValue) -> ServiceSettings? {
+        var service = ServiceSettings(name: name, healthEndpoint: "")
+        let entries = value.mapping(known: ["health_endpoint", "dependencies", "criticality_level", "timeout"])
+        for (key, value) in entries ?? [] {
+            switch key {
+            case "health_endpoint":
+                service.healthEndpoint = value.string() ?? ""
+                if !service.healthEndpoint.isEmpty && !isProbeTarget(service.healthEndpoint) {
+                    value.problem("\"\(service.healthEndpoint)\" is not an http(s)://, tcp://host:port or exec: target")
+                }
+            case "dependencies": service.dependencies = value.strings() ?? []
+            case "criticality_level": service.criticality = value.oneOf(Criticality.self) ?? service.criticality
+            default: service.timeout = positive(value) ?? service.timeout
+            }
+        }
+        if entries != nil && service.healthEndpoint.isEmpty {
+            value.problem("health_endpoint is required")
+        }
+        return service
+    }
+
+    static func isProbeTarget(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("exec:") { return endpoint.count > 5 }
+        guard let url = URL(string: endpoint), let scheme = url.scheme, let host = url.host, !host.isEmpty
+        else { return false }
+        return ["http", "https"].contains(scheme) || (scheme == "tcp" && url.port != nil)
+    }
+
+    private static func decodeResources(_ value: YAMLValue, into resources: inout ResourceSettings) {
+        for (_, value) in value.mapping(known: ["disk_paths"]) ?? [] {
+            resources.diskPaths = value.strings() ?? []
+        }
+    }
+
+    private static func decodeP2P(_ value: YAMLValue, into p2p: inout P2PSettings) {
+        for (key, value) in value.mapping(known: ["min_connections", "max_latency_threshold", "bootstrap", "mdns"]) ?? [] {
+            switch key {
+            case "min_connections":
+                guard let count = value.int() else { continue }
+                if count < 0 { value.problem("must not be negative") }
+                p2p.minConnections = count
+            case "max_latency_threshold": p2p.maxLatencyThreshold = positive(value) ?? p2p.maxLatencyThreshold
+            case "bootstrap": p2p.bootstrap = value.strings() ?? []
+            default: p2p.mdns = value.bool() ?? p2p.mdns
+            }
+        }
+    }
+
+    private static func decodeTracing(_ value: YAMLValue, into tracing: inout TracingSettings) {
+        for (key, value) in value.mapping(known: ["sample_rate", "patterns"]) ?? [] {
+            if key == "sample_rate" {
+                guard let rate = value.double() else { continue }
+                if !(0...1).contains(rate) { value.problem("must be between 0 and 1") }
+                tracing.sampleRate = rate
+                continue
+            }
+            let names = TracePatternName.defaultThresholds.keys.sorted()
+            for (name, pattern) in value.mapping(known: names) ?? [] {
+                for (_, threshold) in pattern.mapping(known: ["threshold"]) ?? [] {
+                    let parsed = TracePatternName.countThresholds.contains(name) ? threshold.int().map(Double.init) : positive(threshold)
+                    tracing.patternThresholds[name] = parsed ?? tracing.patternThresholds[name]
+                }
+            }
+        }
+    }
+
+    private static func decodeRule(_ value: YAMLValue) -> AlertRule? {
+        let keys = ["id", "name", "description", "metric", "condition", "threshold", "duration", "severity",
+                    "labels", "notification_channels"]
+        guard let entries = value.mapping(known: keys) else { return nil }
+        let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+        for required in ["id", "metric", "condition", "threshold"] where fields[required] == nil {
+            value.problem("\(required) is required")
+        }
+        // Read every field before giving up, so each bad one is reported.
+        let id = fields["id"]?.string(), metric = fields["metric"]?.string()
+        let condition = fields["condition"]?.oneOf(AlertCondition.self), threshold = fields["threshold"]?.double()
+        guard let id, let metric, let condition, let threshold else { return nil }
+        var rule = AlertRule(id: id, name: id, metric: metric, condition: condition, threshold: threshold)
+        rule.name = fields["name"]?.string() ?? id
+        rule.description = fields["description"]?.string() ?? ""
+        rule.duration = fields["duration"]?.duration() ?? 0
+        rule.severity = fields["severity"]?.oneOf(AlertSeverity.self) ?? .warning
+        rule.labels = fields["labels"]?.stringMap() ?? [:]
+        rule.notificationChannels = fields["notification_channels"]?.strings() ?? []
+        return rule
+    }
+
+    private static func decodeChannel(_ value: YAMLValue) -> NotificationChannel? {
+        guard let entries = value.mapping(known: ["name", "type", "config"]) else { return nil }
+        let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+        guard let name = fields["name"]?.string() else {
+            if fields["name"] == nil { value.problem("name is required") }
+            return nil
+        }
+        let settings = fields["config"]
+        switch fields["type"]?.string() {
+        case "webhook":
+            var url: String?
+            var timeout: TimeInterval = 10
+            for (key, setting) in settings?.mapping(known: ["url", "timeout"]) ?? [] {
+                if key == "url" {
+                    url = setting.string()
+                    if let text = url, URL(string: text)?.scheme?.hasPrefix("http") != true {
+                        setting.problem("\"\(text)\" is not an http(s) URL")
+                    }
+                } else {
+                    timeout = positive(setting) ?? timeout
+                }
+            }
+            guard let url else {
+                (settings ?? value).problem("webhook channel \"\(name)\" needs config.url")
+                return nil
+            }
+            return NotificationChannel(name: name, kind: .webhook(url: url, timeout: timeout))
+        case "log":
+            var minimum = AlertSeverity.info
+            for (_, setting) in settings?.mapping(known: ["min_severity"]) ?? [] {
+                minimum = setting.oneOf(AlertSeverity.self) ?? minimum
+            }
+            return NotificationChannel(name: name, kind: .log(minSeverity: minimum))
+        case nil:
+            if fields["type"] == nil { value.problem("type is required (webhook or log)") }
+            return nil
+        case let other?:
+            fields["type"]!.problem("\"\(other)\" is not a channel type (webhook, log)")
+            return nil
+        }
+    }
+
+    private static func positive(_ value: YAMLValue) -> TimeInterval? {
+        guard let seconds = value.duration() else { return nil }
+        if seconds <= 0 {
+            value.problem("must be longer than 0s")
+            return nil
+        }
+        return seconds
+    }
+
+    /// Problems that need the whole document: names that refer to other entries.
+    private static func crossCheck(_ located: Located) {
+        let serviceNames = Set(located.services.map(\.0.name))
+        for (service, node) in located.services {
+            for dependency in service.dependencies where dependency == service.name || !serviceNames.contains(dependency) {
+                node.problem(dependency == service.name
+                    ? "service depends on itself"
+                    : "dependency \"\(dependency)\" is not a service in health.services")
+            }
+        }
+        var channelNames = Set<String>()
+        for (channel, node) in located.channels where !channelNames.insert(channel.name).inserted {
+            node.problem("duplicate channel name \"\(channel.name)\"")
+        }
+        var ruleIDs = Set<String>()
+        for (rule, node) in located.rules {
+            if !ruleIDs.insert(rule.id).inserted { node.problem("duplicate rule id \"\(rule.id)\"") }
+            for channel in rule.notificationChannels where !channelNames.contains(channel) {
+                node.problem("channel \"\(channel)\" is not in notification_channels")
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Yams
+
+/// `config show`: the effective configuration in the file's own keys, secrets masked.
+public struct ConfigReport: Report {
+    public let source: String?
+    public let database: String
+    public let config: Configuration
+
+    public init(source: String?, database: String, config: Configuration) {
+        self.source = source
+        self.database = database
+        self.config = config
+    }
+
+    enum CodingKeys: String, CodingKey { case source, database, config }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source, forKey: .source)
+        try container.encode(database, forKey: .database)
+        try container.encode(ConfigDocument.tree(config), forKey: .config)
+    }
+
+    public func renderText(_ style: TextStyle) -> String {
+        let header = "# source: \(source ?? "built-in defaults (no config file)")\n# database: \(database)\n"
+        let body = (try? Yams.serialize(node: ConfigDocument.tree(config).yaml)) ?? ""
+        return header + body.trimmingCharacters(in: .newlines)
+    }
+}
+
+/// Hides what must not land in a terminal's scrollback or a support ticket.
+public enum SecretMask {
+    public static let mask = "***"
+
+    /// `https://user:pw@host/hook?token=abc` -> `https://user:***@host/hook?token=***`.
+    public static func url(_ text: String) -> String {
+        guard var components = URLComponents(string: text) else { return mask }
+        if components.password != nil { components.password = mask }
+        components.queryItems = components.queryItems?.map { URLQueryItem(name: $0.name, value: mask) }
+        return components.string?.replacingOccurrences(of: "%2A%2A%2A", with: mask) ?? mask
+    }
+}
+
+/// A configuration value tree in file order: one shape, rendered as YAML for a person and as
+/// JSON for a script.
+indirect enum ConfigTree: Encodable {
+    case string(String)
+    case number(Double)
+    case integer(Int)
+    case bool(Bool)
+    case list([ConfigTree])
+    case map([(String, ConfigTree)])
+
+    var yaml: Node {
+        switch self {
+        case .string(let text): Node(text, Tag(.str))
+        case .number(let value): Node(NumberText.format(value), Tag(.float))
+        case .integer(let value): Node(String(value), Tag(.int))
+        case .bool(let value): Node(value ? "true" : "false", Tag(.bool))
+        case .list(let items): Node(items.map(\.yaml), Tag(.seq), items.isEmpty ? .flow : .block)
+        case .map(let entries): Node(entries.map { (Node($0.0), $0.1.yaml) }, Tag(.map), entries.isEmpty ? .flow : .block)
+        }
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .string(let text): var c = encoder.singleValueContainer(); try c.encode(text)
+        case .number(let value): var c = encoder.singleValueContainer(); try c.encode(value)
+        case .integer(let value): var c = encoder.singleValueContainer(); try c.encode(value)
+        case .bool(let value): var c = encoder.singleValueContainer(); try c.encode(value)
+        case .list(let items): var c = encoder.unkeyedContainer(); for item in items { try c.encode(item) }
+        case .map(let entries):
+            var c = encoder.container(keyedBy: Key.self)
+            for (key, value) in entries { try c.encode(value, forKey: Key(key)) }
+        }
+    }
+}
+
+/// The configuration as the YAML file spells it.
+enum ConfigDocument {
+    static func tree(_ config: Configuration) -> ConfigTree {
+        func duration(_ seconds: TimeInterval) -> ConfigTree { .string(DurationText.format(seconds)) }
+        func strings(_ values: [String]) -> ConfigTree { .list(values.map(ConfigTree.string)) }
+        func labels(_ values: [String: String]) -> ConfigTree { .map(values.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }) }
+
+        var storage: [(String, ConfigTree)] = []
+        if let path = config.storage.path { storage.append(("path", .string(path))) }
+        storage.append(("retention", .map(DataKind.allCases.map {
+            ($0.rawValue, duration(config.storage.retention[$0] ?? $0.defaultRetention))
+        })))
+
+        let services: [(String, ConfigTree)] = config.health.services.map { service in
+            let endpoint = service.healthEndpoint.hasPrefix("exec:") ? service.healthEndpoint : SecretMask.url(service.healthEndpoint)
+            return (service.name, .map([
+                ("health_endpoint", .string(endpoint)),
+                ("dependencies", strings(service.dependencies)),
+                ("criticality_level", .string(service.criticality.rawValue)),
+                ("timeout", duration(service.timeout)),
+            ]))
+        }
+
+        let patterns: [(String, ConfigTree)] = config.tracing.patternThresholds.sorted { $0.key < $1.key }.map { name, threshold in
+            (name, .map([("threshold", TracePatternName.countThresholds.contains(name) ? .integer(Int(threshold)) : duration(threshold))]))
+        }
+
+        let rules: [ConfigTree] = config.alertRules.map { rule in
+            .map([
+                ("id", .string(rule.id)), ("name", .string(rule.name)), ("description", .string(rule.description)),
+                ("metric", .string(rule.metric)), ("condition", .string(rule.condition.rawValue)),
+                ("threshold", .number(rule.threshold)), ("duration", duration(rule.duration)),
+                ("severity", .string(rule.severity.rawValue)), ("labels", labels(rule.labels)),
+                ("notification_channels", strings(rule.notificationChannels)),
+            ])
+        }
+
+        let channels: [ConfigTree] = config.notificationChannels.map { channel in
+            switch channel.kind {
+            case .webhook(let url, let timeout):
+                .map([("name", .string(channel.name)), ("type", .string("webhook")),
+                      ("config", .map([("url", .string(SecretMask.url(url))), ("timeout", duration(timeout))]))])
+            case .log(let minSeverity):
+                .map([("name", .string(channel.name)), ("type", .string("log")),
+                      ("config", .map([("min_severity", .string(minSeverity.rawValue))]))])
+            }
+        }
+
+        return .map([
+            ("storage", .map(storage)),
+            ("health", .map([
+                ("check_interval", duration(config.health.checkInterval)),
+                ("unhealthy_timeout", duration(config.health.unhealthyTimeout)),
+                ("services", .map(services)),
+            ])),
+            ("resources", .map([("disk_paths", strings(config.resources.diskPaths))])),
+            ("p2p", .map([
+                ("min_connections", .integer(config.p2p.minConnections)),
+                ("max_latency_threshold", duration(config.p2p.maxLatencyThreshold)),
+                ("bootstrap", strings(config.p2p.bootstrap)),
+                ("mdns", .bool(config.p2p.mdns)),
+            ])),
+            ("tracing", .map([("sample_rate", .number(config.tracing.sampleRate)), ("patterns", .map(patterns))])),
+            ("alert_rules", .list(rules)),
+            ("notification_channels", .list(channels)),
+        ])
+    }
+}

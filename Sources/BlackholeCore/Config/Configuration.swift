@@ -1,0 +1,116 @@
+import Foundation
+
+/// The effective configuration: the YAML file's settings over built-in defaults.
+/// Keys follow the design document (`health.unhealthy_timeout`, `alert_rules`, ...).
+public struct Configuration: Sendable, Equatable {
+    public var storage = StorageSettings()
+    public var health = HealthSettings()
+    public var resources = ResourceSettings()
+    public var p2p = P2PSettings()
+    public var tracing = TracingSettings()
+    public var alertRules: [AlertRule] = []
+    public var notificationChannels: [NotificationChannel] = []
+
+    public init() {}
+}
+
+/// Every kind of data the store keeps, each with its own retention (`storage.retention.KIND`).
+public enum DataKind: String, CaseIterable, Sendable, Codable {
+    case metrics, spans, alerts
+
+    public var defaultRetention: TimeInterval {
+        switch self {
+        case .metrics: 24 * 3600
+        case .spans: 72 * 3600
+        case .alerts: 7 * 86_400
+        }
+    }
+}
+
+public struct StorageSettings: Sendable, Equatable {
+    /// Database file; `nil` means `$XDG_STATE_HOME/blackhole/telemetry.db`.
+    public var path: String?
+    public var retention: [DataKind: TimeInterval] = Dictionary(
+        uniqueKeysWithValues: DataKind.allCases.map { ($0, $0.defaultRetention) })
+}
+
+public struct HealthSettings: Sendable, Equatable {
+    public var checkInterval: TimeInterval = 30
+    public var unhealthyTimeout: TimeInterval = 120
+    public var services: [ServiceSettings] = []
+}
+
+public enum Criticality: String, CaseIterable, Sendable, Codable {
+    case critical, important, optional
+}
+
+public struct ServiceSettings: Sendable, Equatable {
+    public var name: String
+    public var healthEndpoint: String
+    public var dependencies: [String] = []
+    public var criticality: Criticality = .important
+    public var timeout: TimeInterval = 5
+}
+
+public struct ResourceSettings: Sendable, Equatable {
+    /// Filesystems watched besides the database's own.
+    public var diskPaths: [String] = []
+}
+
+public struct P2PSettings: Sendable, Equatable {
+    public var minConnections = 3
+    public var maxLatencyThreshold: TimeInterval = 0.5
+    public var bootstrap: [String] = []
+    public var mdns = false
+}
+
+public struct TracingSettings: Sendable, Equatable {
+    public var sampleRate = 1.0
+    /// Detector thresholds by pattern name: seconds for durations, a count for `cascading_failures`.
+    public var patternThresholds: [String: Double] = TracePatternName.defaultThresholds
+}
+
+/// The trace detectors of the design document and the unit their threshold is given in.
+public enum TracePatternName {
+    public static let defaultThresholds: [String: Double] = [
+        "slow_service_call": 5, "p2p_discovery_timeout": 30, "cascading_failures": 3,
+    ]
+    /// Names whose threshold is a count, not a duration.
+    public static let countThresholds: Set<String> = ["cascading_failures"]
+}
+
+public enum AlertCondition: String, CaseIterable, Sendable, Codable {
+    case gt, lt, eq, ne
+}
+
+public enum AlertSeverity: String, CaseIterable, Sendable, Codable, Comparable {
+    case info, warning, critical
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// An alert rule in the design document's format.
+public struct AlertRule: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var description: String = ""
+    public var metric: String
+    public var condition: AlertCondition
+    public var threshold: Double
+    public var duration: TimeInterval = 0
+    public var severity: AlertSeverity = .warning
+    public var labels: [String: String] = [:]
+    public var notificationChannels: [String] = []
+}
+
+public struct NotificationChannel: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case webhook(url: String, timeout: TimeInterval)
+        case log(minSeverity: AlertSeverity)
+    }
+
+    public var name: String
+    public var kind: Kind
+}

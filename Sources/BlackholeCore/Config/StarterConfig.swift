@@ -1,0 +1,136 @@
+import Foundation
+
+/// The commented file `blackhole config init` writes: every key with its default, and the
+/// design document's example alert rules and channels.
+public enum StarterConfig {
+    public static let text = """
+    # blackhole configuration. Durations: 500ms, 30s, 5m, 1h, 7d.
+    # Check it with `blackhole config validate`; see the effective values with `blackhole config show`.
+
+    storage:
+      # Database file. Default: $XDG_STATE_HOME/blackhole/telemetry.db (~/.local/state/...).
+      # path: /var/lib/blackhole/telemetry.db
+      retention:            # how long each kind of data is kept; `check` and `prune` delete older rows
+        metrics: 24h
+        spans: 72h
+        alerts: 7d
+
+    health:
+      check_interval: 30s   # how often `telemetry serve` probes; cron sets its own pace
+      unhealthy_timeout: 2m # failing longer than this since the last success => unhealthy
+      services: {}
+      # Probes: http(s):// (200 + JSON status), tcp://host:port (connect), exec:/path/to/plugin args
+      # services:
+      #   identity:
+      #     health_endpoint: http://127.0.0.1:8081/health
+      #     dependencies: [storage]
+      #     criticality_level: critical   # critical, important or optional
+      #     timeout: 2s
+      #   storage:
+      #     health_endpoint: tcp://127.0.0.1:5432
+      #     criticality_level: critical
+      #     timeout: 1s
+
+    resources:
+      disk_paths: []        # filesystems to watch besides the database's, e.g. [/, /var/lib/blackhole]
+
+    p2p:
+      min_connections: 3
+      max_latency_threshold: 500ms
+      bootstrap: []         # multiaddrs, e.g. /ip4/192.0.2.10/tcp/4001/p2p/12D3KooW...
+      mdns: false
+
+    tracing:
+      sample_rate: 1.0      # share of traces kept at ingestion, decided per trace id
+      patterns:
+        slow_service_call: { threshold: 5s }
+        p2p_discovery_timeout: { threshold: 30s }
+        cascading_failures: { threshold: 3 }   # error spans in one trace
+
+    alert_rules:
+      - id: "service_down"
+        name: "Service Down"
+        description: "Service is not responding to health checks"
+        metric: "service.health.status"
+        condition: "lt"
+        threshold: 0.5
+        duration: "30s"
+        severity: "critical"
+        notification_channels: ["webhook", "log"]
+
+      - id: "high_cpu_usage"
+        name: "High CPU Usage"
+        description: "System CPU usage is above 80%"
+        metric: "system.cpu.usage_percent"
+        condition: "gt"
+        threshold: 80.0
+        duration: "2m"
+        severity: "warning"
+        notification_channels: ["log"]
+
+      - id: "p2p_low_connectivity"
+        name: "Low P2P Connectivity"
+        description: "Number of P2P connections is below minimum"
+        metric: "p2p.peer.connections"
+        condition: "lt"
+        threshold: 3.0
+        duration: "1m"
+        severity: "warning"
+        notification_channels: ["webhook", "log"]
+
+      - id: "high_response_time"
+        name: "High Response Time"
+        description: "Service response time is above acceptable threshold"
+        metric: "service.response_time"
+        condition: "gt"
+        threshold: 1000.0  # 1 second
+        duration: "30s"
+        severity: "warning"
+        notification_channels: ["log"]
+
+    notification_channels:
+      - name: "webhook"
+        type: "webhook"
+        config:
+          url: "http://localhost:8080/alerts/webhook"
+          timeout: "10s"
+
+      - name: "log"
+        type: "log"
+        config:
+          min_severity: "info"
+
+    """
+
+    /// Writes the starter file; refuses to replace an existing one unless `force`.
+    /// The write is atomic, so an interrupted `init` leaves either the old file or the new one.
+    public static func write(to path: String, force: Bool) throws {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw BlackholeError(.usage, "\(path): is a directory") }
+            if !force { throw BlackholeError(.usage, "\(path): already exists (use --force to replace it)") }
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            if !directory.isEmpty {
+                try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw BlackholeError(.environment, "\(path): cannot write config file: \(FileErrors.reason(error))")
+        }
+    }
+}
+
+enum FileErrors {
+    /// The operating system's reason, without Foundation's wrapping sentence.
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return nsError.localizedDescription
+    }
+}

@@ -1,0 +1,13 @@
+/// The whole schema, in order of introduction. Each store type keeps its own SQL beside it
+/// and is listed here once.
+public enum Schema {
+    public static let migrations: [Migration] = [
+        MetricStore.migration,
+        SamplerState.migration,
+    ]
+
+    /// What `prune` deletes, per kind of data.
+    static let retentionTargets: [RetentionTarget] = [
+        MetricStore.retention,
+    ]
+}

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+
+/// The one SQLite database: WAL, a busy timeout so that cron's `check`, `serve` and a person at
+/// a shell can all write at once, `synchronous=NORMAL`, file mode 0600 in a 0700 folder.
+public final class Store: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// How long a writer waits for another process's transaction before giving up.
+    public static let busyTimeout: TimeInterval = 15
+
+    public init(path: String, migrations: [Migration] = Schema.migrations) throws {
+        self.path = path
+        try Store.prepareFile(path)
+        var configuration = GRDB.Configuration()
+        configuration.busyMode = .timeout(Store.busyTimeout)
+        configuration.label = "blackhole"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw Store.describe(error, path: path)
+        }
+        try Migrator(migrations).migrate(self)
+    }
+
+    /// Runs `body` in an immediate write transaction; errors become one operator-readable line.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as BlackholeError {
+            throw error
+        } catch {
+            throw Store.describe(error, path: path)
+        }
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as BlackholeError {
+            throw error
+        } catch {
+            throw Store.describe(error, path: path)
+        }
+    }
+
+    func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction(body)
+        } catch let error as BlackholeError {
+            throw error
+        } catch {
+            throw Store.describe(error, path: path)
+        }
+    }
+
+    /// Creates the folder (0700) and an empty file (0600) before SQLite opens it, so the
+    /// database is never readable by others, not even for an instant.
+    private static func prepareFile(_ path: String) throws {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw BlackholeError(.database, "database \(path): is a directory, not a file") }
+            return
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try fileManager.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw BlackholeError(.database, "database \(path): cannot create folder \(folder): \(FileErrors.reason(error))")
+            }
+        }
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if descriptor < 0 && errno != EEXIST {
+            throw BlackholeError(.database, "database \(path): cannot create file: \(String(cString: strerror(errno)))")
+        }
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    static func describe(_ error: any Error, path: String) -> BlackholeError {
+        guard let error = error as? DatabaseError else {
+            return BlackholeError(.database, "database \(path): \(error)")
+        }
+        let reason: String
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            reason = "file is not a usable SQLite database (corrupt, or another kind of file)"
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            reason = "still locked by another process after \(Int(busyTimeout))s; try again"
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_IOERR:
+            reason = "cannot write: \(error.message ?? "\(error.resultCode)")"
+        case .SQLITE_FULL:
+            reason = "disk is full"
+        default:
+            reason = error.message ?? "\(error.resultCode)"
+        }
+        return BlackholeError(.database, "database \(path): \(reason)")
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import BlackholeCore
+
+struct MetricsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Stored series, or one metric's count, min, avg, max, p95, last and trend.",
+        discussion: """
+            Examples:
+              blackhole telemetry metrics
+              blackhole telemetry metrics system.memory.usage_percent --since 6h
+              blackhole telemetry metrics system.disk.usage_percent --labels path=/ --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Metric name, e.g. system.cpu.usage_percent. Without it, list the series.")
+    var name: String?
+
+    @Option(help: ArgumentHelp("Start of the range: 30s, 5m, 1h, 2d or an RFC 3339 time.", valueName: "time"))
+    var since = "1h"
+
+    @Option(help: ArgumentHelp("Only series with these labels (k=v, comma-separated or repeated).", valueName: "k=v"))
+    var labels: [String] = []
+
+    func run() async throws {
+        let context = global.context
+        let from = try context.instant(since)
+        let filter = try KeyValue.parse(labels, option: "--labels")
+        let metrics = MetricStore(try context.openStore(try context.loadConfig()))
+        if let name {
+            try context.emit(try MetricsQuery.series(metrics, name: name, labels: filter, since: from, until: context.clock.now()))
+        } else {
+            try context.emit(try MetricsQuery.catalog(metrics, since: from, labels: filter))
+        }
+    }
+}
