@@ -3,7 +3,7 @@ import Foundation
 /// The one way durations are written and read: `340ms`, `1.2s`, `2m`, `1h30m`, `7d`.
 public enum DurationText {
     private static let units: [(suffix: String, seconds: Double)] = [
-        ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800),
+        ("µs", 0.000_001), ("us", 0.000_001), ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800),
     ]
 
     /// Parses `500ms`, `30s`, `5m`, `1h30m`, `2d`, `1.5s`, or `0`. Returns seconds.

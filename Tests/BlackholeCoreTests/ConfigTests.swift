@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+@testable import BlackholeCore
+
+@Suite struct ConfigTests {
+    func problems(_ yaml: String) -> [String] {
+        ConfigLoader.decode(yaml: yaml, file: "c.yaml").1.map(\.description)
+    }
+
+    @Test func starterFileIsValidAndCarriesTheSeedRules() throws {
+        let (config, problems) = ConfigLoader.decode(yaml: StarterConfig.text)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(config.alertRules.map(\.id) == ["service_down", "high_cpu_usage", "p2p_low_connectivity", "high_response_time"])
+        let down = try #require(config.alertRules.first)
+        #expect(down.condition == .lt && down.threshold == 0.5 && down.duration == 30 && down.severity == .critical)
+        #expect(down.notificationChannels == ["webhook", "log"])
+        #expect(config.notificationChannels.map(\.name) == ["webhook", "log"])
+        #expect(config.notificationChannels.first?.kind == .webhook(url: "http://localhost:8080/alerts/webhook", timeout: 10))
+        #expect(config.storage.retention[.spans] == 259_200.0)
+    }
+
+    @Test func emptyFileMeansDefaults() {
+        let (config, problems) = ConfigLoader.decode(yaml: "")
+        #expect(problems.isEmpty)
+        #expect(config == Configuration())
+    }
+
+    @Test func readsTheDesignDocumentsKeys() throws {
+        let (config, problems) = ConfigLoader.decode(yaml: """
+            storage: { path: /var/lib/bh.db, retention: { metrics: 12h } }
+            health:
+              check_interval: 10s
+              unhealthy_timeout: 5m
+              services:
+                storage: { health_endpoint: "tcp://127.0.0.1:5432" }
+                identity:
+                  health_endpoint: http://127.0.0.1:8081/health
+                  dependencies: [storage]
+                  criticality_level: critical
+                  timeout: 2s
+            p2p: { min_connections: 5, max_latency_threshold: 250ms, bootstrap: [/ip4/10.0.0.1/tcp/4001], mdns: true }
+            tracing: { sample_rate: 0.25, patterns: { slow_service_call: { threshold: 2s }, cascading_failures: { threshold: 4 } } }
+            """)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(config.storage.path == "/var/lib/bh.db")
+        #expect(config.storage.retention[.metrics] == 43_200.0)
+        #expect(config.storage.retention[.alerts] == 604_800.0)
+        #expect(config.health.checkInterval == 10 && config.health.unhealthyTimeout == 300)
+        #expect(config.health.services.map(\.name) == ["storage", "identity"])
+        let identity = config.health.services[1]
+        #expect(identity.dependencies == ["storage"] && identity.criticality == .critical && identity.timeout == 2)
+        #expect(config.p2p == P2PSettings(minConnections: 5, maxLatencyThreshold: 0.25, bootstrap: ["/ip4/10.0.0.1/tcp/4001"], mdns: true))
+        #expect(config.tracing.sampleRate == 0.25)
+        #expect(config.tracing.patternThresholds == ["slow_service_call": 2, "p2p_discovery_timeout": 30, "cascading_failures": 4])
+    }
+
+    @Test func unknownKeysAreNamedWithASuggestion() {
+        #expect(problems("alert_rule: []\n") == ["c.yaml:1:1: unknown key \"alert_rule\"; did you mean \"alert_rules\"?"])
+        #expect(problems("health:\n  servics: {}\n") == [
+            "c.yaml:2:3: unknown key \"servics\" in health; did you mean \"services\"?"])
+        #expect(problems("zzz: 1\n") == ["c.yaml:1:1: unknown key \"zzz\""])
+    }
+
+    @Test func wrongTypesAreLocated() {
+        let found = problems("""
+            health:
+              check_interval: 30
+              unhealthy_timeout: -5s
+            p2p:
+              min_connections: many
+              mdns: maybe
+            tracing:
+              sample_rate: 1.5
+            alert_rules:
+              - id: cpu
+                metric: system.cpu.usage_percent
+                condition: above
+                threshold: high
+            """)
+        #expect(found == [
+            "c.yaml:2:19: health.check_interval: must be a duration like 30s, 2m, 1h or 7d",
+            "c.yaml:3:22: health.unhealthy_timeout: must be a duration like 30s, 2m, 1h or 7d",
+            "c.yaml:5:20: p2p.min_connections: must be a whole number",
+            "c.yaml:6:9: p2p.mdns: must be true or false",
+            "c.yaml:8:16: tracing.sample_rate: must be between 0 and 1",
+            "c.yaml:12:16: alert_rules[0].condition: \"above\" is not one of gt, lt, eq, ne",
+            "c.yaml:13:16: alert_rules[0].threshold: must be a number",
+        ])
+    }
+
+    @Test func malformedYAMLIsOneLocatedProblem() {
+        let found = problems("health:\n  services: [a, b\n")
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("c.yaml:3:1: invalid YAML") == true, "\(found)")
+        #expect(problems("just some words\n") == ["c.yaml:1:1: expected a mapping of keys to values"])
+    }
+
+    @Test func referencesBetweenEntriesAreChecked() {
+        let found = problems("""
+            health:
+              services:
+                api: { health_endpoint: "http://127.0.0.1:1/health", dependencies: [db, api] }
+                bad: { health_endpoint: "ftp://example" }
+                none: { timeout: 1s }
+            alert_rules:
+              - { id: r, metric: m, condition: gt, threshold: 1, notification_channels: [pager] }
+              - { id: r, metric: m, condition: gt, threshold: 2 }
+            notification_channels:
+              - { name: log, type: log }
+              - { name: log, type: log }
+              - { name: hook, type: webhook }
+              - { name: x, type: email }
+            """)
+        #expect(found == [
+            "c.yaml:3:10: health.services.api: dependency \"db\" is not a service in health.services",
+            "c.yaml:3:10: health.services.api: service depends on itself",
+            "c.yaml:4:29: health.services.bad.health_endpoint: \"ftp://example\" is not an http(s)://, tcp://host:port or exec: target",
+            "c.yaml:5:11: health.services.none: health_endpoint is required",
+            "c.yaml:7:5: alert_rules[0]: channel \"pager\" is not in notification_channels",
+            "c.yaml:8:5: alert_rules[1]: duplicate rule id \"r\"",
+            "c.yaml:11:5: notification_channels[1]: duplicate channel name \"log\"",
+            "c.yaml:12:5: notification_channels[2]: webhook channel \"hook\" needs config.url",
+            "c.yaml:13:22: notification_channels[3].type: \"email\" is not a channel type (webhook, log)",
+        ])
+    }
+
+    @Test func loadStopsAtTheFirstProblemAndCountsTheRest() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("c.yaml", "alert_rule: []\np2p: { mdns: 3 }\n")
+        let error = try #require(throws: BlackholeError.self) {
+            try ConfigLoader.load(ConfigLocation(path: path, origin: .flag, writablePath: path))
+        }
+        #expect(error.message == "\(path):1:1: unknown key \"alert_rule\"; did you mean \"alert_rules\"? (and 1 more; run 'blackhole config validate')")
+    }
+
+    @Test func locationFollowsThePrecedence() throws {
+        let dir = TemporaryDirectory()
+        let system = dir.write("etc.yaml", "")
+        var env = ["HOME": dir.path, "XDG_CONFIG_HOME": dir.path + "/xdg"]
+        #expect(ConfigLocation.resolve(flag: nil, environment: env, systemPath: dir.file("none")).path == nil)
+        #expect(ConfigLocation.resolve(flag: nil, environment: env, systemPath: system).path == system)
+        try FileManager.default.createDirectory(atPath: dir.path + "/xdg/blackhole", withIntermediateDirectories: true)
+        let user = dir.write("xdg/blackhole/config.yaml", "")
+        #expect(ConfigLocation.resolve(flag: nil, environment: env, systemPath: system).path == user)
+        env["BLACKHOLE_CONFIG"] = "/from/env.yaml"
+        #expect(ConfigLocation.resolve(flag: nil, environment: env, systemPath: system).path == "/from/env.yaml")
+        #expect(ConfigLocation.resolve(flag: "/flag.yaml", environment: env, systemPath: system).path == "/flag.yaml")
+        env = ["HOME": dir.path]
+        #expect(ConfigLocation.resolve(flag: nil, environment: env, systemPath: dir.file("none")).writablePath
+                == dir.path + "/.config/blackhole/config.yaml")
+    }
+
+    @Test func databasePathFollowsThePrecedence() {
+        var config = Configuration()
+        let env = ["HOME": "/home/op"]
+        #expect(Paths.database(flag: nil, environment: env, config: config) == "/home/op/.local/state/blackhole/telemetry.db")
+        #expect(Paths.database(flag: nil, environment: ["HOME": "/h", "XDG_STATE_HOME": "/state"], config: config)
+                == "/state/blackhole/telemetry.db")
+        config.storage.path = "~/bh.db"
+        #expect(Paths.database(flag: nil, environment: env, config: config) == "/home/op/bh.db")
+        #expect(Paths.database(flag: nil, environment: ["HOME": "/h", "BLACKHOLE_DB": "/env.db"], config: config) == "/env.db")
+        #expect(Paths.database(flag: "/flag.db", environment: ["BLACKHOLE_DB": "/env.db"], config: config) == "/flag.db")
+    }
+
+    @Test func secretsAreMasked() throws {
+        #expect(SecretMask.url("https://hooks.example/T1/B2?token=abc&x=1") == "https://hooks.example/T1/B2?token=***&x=***")
+        #expect(SecretMask.url("https://user:pw@hooks.example/x") == "https://user:***@hooks.example/x")
+        #expect(SecretMask.url("http://localhost:8080/alerts/webhook") == "http://localhost:8080/alerts/webhook")
+
+        var config = Configuration()
+        config.notificationChannels = [NotificationChannel(name: "w", kind: .webhook(url: "https://h/x?token=s3cret", timeout: 5))]
+        let report = ConfigReport(source: nil, database: "/db", config: config)
+        let json = try JSONOutput.encode(report)
+        let text = report.renderText(TextStyle())
+        #expect(!json.contains("s3cret") && !text.contains("s3cret"))
+        #expect(json.contains("token=***") && text.contains("token=***"))
+    }
+
+    @Test func shownConfigReadsBackAsTheSameConfig() throws {
+        let (config, _) = ConfigLoader.decode(yaml: StarterConfig.text)
+        let shown = ConfigReport(source: nil, database: "/db", config: config).renderText(TextStyle())
+        let body = shown.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+        let (again, problems) = ConfigLoader.decode(yaml: body)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(again == config)
+    }
+
+    @Test func initNeverOverwritesWithoutForce() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("new/sub/config.yaml")
+        try StarterConfig.write(to: path, force: false)
+        #expect(FileManager.default.contents(atPath: path) == Data(StarterConfig.text.utf8))
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: BlackholeError.self) { try StarterConfig.write(to: path, force: false) }
+        #expect(FileManager.default.contents(atPath: path) == Data("mine".utf8))
+        try StarterConfig.write(to: path, force: true)
+        #expect(FileManager.default.contents(atPath: path) == Data(StarterConfig.text.utf8))
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+@testable import BlackholeCore
+
+/// A fresh folder per test, removed when the value goes away.
+final class TemporaryDirectory {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "blackhole-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func write(_ name: String, _ text: String) -> String {
+        let target = file(name)
+        try! Data(text.utf8).write(to: URL(fileURLWithPath: target))
+        return target
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Readings a test sets by hand.
+final class FixedSource: ResourceSource, @unchecked Sendable {
+    var readings: [Counters] = []
+    private(set) var reads = 0
+    var load = (0.5, 0.25, 0.125)
+    var memoryValue: (total: UInt64, available: UInt64) = (8 << 30, 6 << 30)
+
+    func counters(at time: Date) throws -> Counters {
+        defer { reads += 1 }
+        var reading = readings[min(reads, readings.count - 1)]
+        reading.time = time
+        return reading
+    }
+
+    func loadAverages() throws -> (Double, Double, Double) { load }
+    func memory() throws -> (total: UInt64, available: UInt64) { memoryValue }
+    func disk(_ path: String) throws -> DiskUsage {
+        DiskUsage(path: path, totalBytes: 100, usedBytes: 40, availableBytes: 50)
+    }
+}
+
+extension Counters {
+    static func make(total: UInt64, idle: UInt64, eth0: (rx: UInt64, tx: UInt64) = (0, 0)) -> Counters {
+        Counters(time: Date(timeIntervalSince1970: 0), cpuTotal: total, cpuIdle: idle,
+                 network: ["eth0": .init(received: eth0.rx, sent: eth0.tx), "lo": .init(received: 5, sent: 5)])
+    }
+}
