@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// The built `blackhole` binary, run as an operator or a script would run it.
+struct CLI {
+    static let binary: String = {
+        // The test bundle sits beside the products of the same build.
+        let bundle = URL(fileURLWithPath: try! FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        return bundle.deletingLastPathComponent().appendingPathComponent("blackhole").path
+    }()
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    /// A sandbox: its own HOME, config and state folders, so no test sees another's files.
+    let home: String
+    var environment: [String: String]
+
+    init() {
+        home = NSTemporaryDirectory() + "blackhole-cli-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        environment = ["HOME": home, "PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": home + "/config",
+                       "XDG_STATE_HOME": home + "/state", "LANG": "C.UTF-8"]
+    }
+
+    func path(_ name: String) -> String { home + "/" + name }
+
+    func write(_ name: String, _ text: String) -> String {
+        let target = path(name)
+        try! FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! Data(text.utf8).write(to: URL(fileURLWithPath: target))
+        return target
+    }
+
+    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> Result {
+        try run(arguments)
+    }
+
+    func run(_ arguments: [String]) throws -> Result {
+        let (process, out, err) = try start(arguments)
+        return Self.finish(process, out, err)
+    }
+
+    static func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> Result {
+        // Read before waiting: a full pipe would block the child forever.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(atPath: home) }
+}
+
+/// One line, no stack trace, no Swift type names: what an operator should see on failure.
+func expectOneLineError(_ result: CLI.Result, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(result.status != 0, "exit status", sourceLocation: sourceLocation)
+    #expect(result.stdout.isEmpty, "stdout: \(result.stdout)", sourceLocation: sourceLocation)
+    let lines = result.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.contains(text), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(!result.stderr.contains("Error Domain") && !result.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
+}
