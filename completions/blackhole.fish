@@ -1,0 +1,175 @@
+function __blackhole_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __blackhole_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __blackhole_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __blackhole_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __blackhole_parse_tokens -S
+    set -l unparsed_tokens (__blackhole_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'blackhole'
+        __blackhole_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'telemetry'
+            __blackhole_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'resources'
+                __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'watch=' 'no-record' 'version' 'h/help'
+            case 'metrics'
+                __blackhole_parse_subcommand 1 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'since=' 'labels=+' 'version' 'h/help'
+            case 'prune'
+                __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'dry-run' 'version' 'h/help'
+            end
+        case 'config'
+            __blackhole_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'init'
+                __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'force' 'version' 'h/help'
+            case 'validate'
+                __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'version' 'h/help'
+            case 'show'
+                __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'version' 'h/help'
+            end
+        case 'help'
+            __blackhole_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __blackhole_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __blackhole_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __blackhole_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __blackhole_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__blackhole_tokens -p)
+    if test -z "$(__blackhole_tokens -t)"
+        set -l index (count (__blackhole_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'blackhole' -f
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole" -eq 1' -fa 'telemetry' -d 'Resources, metrics and retention of this node\'s telemetry.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole" -eq 1' -fa 'config' -d 'Write, check and show the configuration file.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole telemetry" -eq 1' -fa 'resources' -d 'CPU, load, memory, disk and network now; recorded as metrics.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole telemetry" -eq 1' -fa 'metrics' -d 'Stored series, or one metric\'s count, min, avg, max, p95, last and trend.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole telemetry" -eq 1' -fa 'prune' -d 'Delete data older than its retention (storage.retention) now.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" no-color' -l 'no-color' -d 'No colour, even on a terminal (also NO_COLOR).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" utc' -l 'utc' -d 'Show times in UTC instead of local time.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors (and --json output).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" v verbose' -l 'verbose' -s 'v' -d 'Print more detail.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" watch' -l 'watch' -d 'Sample again every SECS seconds until Ctrl-C.' -rfka ''
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" no-record' -l 'no-record' -d 'Do not record the samples in the database.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry resources" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" no-color' -l 'no-color' -d 'No colour, even on a terminal (also NO_COLOR).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" utc' -l 'utc' -d 'Show times in UTC instead of local time.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors (and --json output).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" v verbose' -l 'verbose' -s 'v' -d 'Print more detail.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" since' -l 'since' -d 'Start of the range: 30s, 5m, 1h, 2d or an RFC 3339 time.' -rfka ''
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics"' -l 'labels' -d 'Only series with these labels (k=v, comma-separated or repeated).' -rfka ''
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" no-color' -l 'no-color' -d 'No colour, even on a terminal (also NO_COLOR).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" utc' -l 'utc' -d 'Show times in UTC instead of local time.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors (and --json output).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" v verbose' -l 'verbose' -s 'v' -d 'Print more detail.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" dry-run' -l 'dry-run' -d 'Report what would be removed without removing it.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole config" -eq 1' -fa 'init' -d 'Write a commented starter config (to --config, or ~/.config/blackhole/config.yaml).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole config" -eq 1' -fa 'validate' -d 'List every problem in the config file as FILE:LINE:COL: message.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole config" -eq 1' -fa 'show' -d 'Print the effective configuration, defaults included, secrets masked.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" no-color' -l 'no-color' -d 'No colour, even on a terminal (also NO_COLOR).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" utc' -l 'utc' -d 'Show times in UTC instead of local time.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors (and --json output).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" v verbose' -l 'verbose' -s 'v' -d 'Print more detail.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" force' -l 'force' -d 'Replace an existing file.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config init" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" no-color' -l 'no-color' -d 'No colour, even on a terminal (also NO_COLOR).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" utc' -l 'utc' -d 'Show times in UTC instead of local time.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors (and --json output).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" v verbose' -l 'verbose' -s 'v' -d 'Print more detail.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config validate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" no-color' -l 'no-color' -d 'No colour, even on a terminal (also NO_COLOR).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" utc' -l 'utc' -d 'Show times in UTC instead of local time.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors (and --json output).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" v verbose' -l 'verbose' -s 'v' -d 'Print more detail.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole help" version' -l 'version' -d 'Show the version.'
