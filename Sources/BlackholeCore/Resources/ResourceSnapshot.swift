@@ -1,6 +1,6 @@
 import Foundation
 
-public struct DiskUsage: Codable, Sendable, Equatable {
+public struct DiskUsage: Encodable, Sendable, Equatable {
     public var path: String
     public var totalBytes: UInt64
     public var usedBytes: UInt64
@@ -24,14 +24,6 @@ public struct DiskUsage: Codable, Sendable, Equatable {
         self.availableBytes = availableBytes
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        path = try container.decode(String.self, forKey: .path)
-        totalBytes = try container.decode(UInt64.self, forKey: .totalBytes)
-        usedBytes = try container.decode(UInt64.self, forKey: .usedBytes)
-        availableBytes = try container.decode(UInt64.self, forKey: .availableBytes)
-    }
-
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(path, forKey: .path)
@@ -44,7 +36,7 @@ public struct DiskUsage: Codable, Sendable, Equatable {
 
 /// One reading of the machine, in the design document's shapes.
 public struct ResourceSnapshot: Report, Equatable {
-    public struct CPU: Codable, Sendable, Equatable {
+    public struct CPU: Encodable, Sendable, Equatable {
         public var usagePercent: Double
         public var loadAverage1m: Double
         public var loadAverage5m: Double
@@ -56,7 +48,7 @@ public struct ResourceSnapshot: Report, Equatable {
         }
     }
 
-    public struct Memory: Codable, Sendable, Equatable {
+    public struct Memory: Encodable, Sendable, Equatable {
         public var totalBytes: UInt64
         public var availableBytes: UInt64
         public var usedBytes: UInt64 { totalBytes - min(availableBytes, totalBytes) }
@@ -72,12 +64,6 @@ public struct ResourceSnapshot: Report, Equatable {
             self.availableBytes = availableBytes
         }
 
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            totalBytes = try container.decode(UInt64.self, forKey: .totalBytes)
-            availableBytes = try container.decode(UInt64.self, forKey: .availableBytes)
-        }
-
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(totalBytes, forKey: .totalBytes)
@@ -87,7 +73,7 @@ public struct ResourceSnapshot: Report, Equatable {
         }
     }
 
-    public struct InterfaceRate: Codable, Sendable, Equatable {
+    public struct InterfaceRate: Encodable, Sendable, Equatable {
         public var name: String
         public var bytesSentPerSec: Double
         public var bytesReceivedPerSec: Double
@@ -97,7 +83,7 @@ public struct ResourceSnapshot: Report, Equatable {
         }
     }
 
-    public struct Network: Codable, Sendable, Equatable {
+    public struct Network: Encodable, Sendable, Equatable {
         /// Totals leave out loopback: traffic to this machine itself is not network load.
         public var bytesSentPerSec: Double
         public var bytesReceivedPerSec: Double

@@ -29,28 +29,20 @@ public final class Store: Sendable {
 
     /// Runs `body` in an immediate write transaction; errors become one operator-readable line.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.write(body)
-        } catch let error as BlackholeError {
-            throw error
-        } catch {
-            throw Store.describe(error, path: path)
-        }
+        try translatingErrors { try pool.write(body) }
     }
 
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.read(body)
-        } catch let error as BlackholeError {
-            throw error
-        } catch {
-            throw Store.describe(error, path: path)
-        }
+        try translatingErrors { try pool.read(body) }
     }
 
     func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try translatingErrors { try pool.writeWithoutTransaction(body) }
+    }
+
+    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try pool.writeWithoutTransaction(body)
+            return try body()
         } catch let error as BlackholeError {
             throw error
         } catch {
