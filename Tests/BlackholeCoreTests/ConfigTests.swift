@@ -15,7 +15,7 @@ import Testing
         #expect(down.condition == .lt && down.threshold == 0.5 && down.duration == 30 && down.severity == .critical)
         #expect(down.notificationChannels == ["webhook", "log"])
         #expect(config.notificationChannels.map(\.name) == ["webhook", "log"])
-        #expect(config.notificationChannels.first?.kind == .webhook(url: "http://localhost:8080/alerts/webhook", timeout: 10))
+        #expect(config.notificationChannels.first?.kind == .webhook(url: "http://localhost:8080/alerts/webhook", timeout: 10, headers: [:]))
         #expect(config.storage.retention[.spans] == 259_200.0)
     }
 
@@ -168,11 +168,12 @@ import Testing
         #expect(SecretMask.url("http://localhost:8080/alerts/webhook") == "http://localhost:8080/alerts/webhook")
 
         var config = Configuration()
-        config.notificationChannels = [NotificationChannel(name: "w", kind: .webhook(url: "https://h/x?token=s3cret", timeout: 5))]
+        config.notificationChannels = [NotificationChannel(name: "w", kind: .webhook(url: "https://h/x?token=s3cret", timeout: 5, headers: ["Authorization": "Bearer t0ken"]))]
         let report = ConfigReport(source: nil, database: "/db", config: config)
         let json = try JSONOutput.encode(report)
         let text = report.renderText(TextStyle())
         #expect(!json.contains("s3cret") && !text.contains("s3cret"))
+        #expect(!json.contains("t0ken") && !text.contains("t0ken"))
         #expect(json.contains("token=***") && text.contains("token=***"))
     }
 

@@ -18,7 +18,7 @@ enum ConfigDecoding {
         }
         guard let root else { return (config, []) }  // An empty file means "all defaults".
         let document = YAMLValue(node: root, path: "", problems: problems)
-        let sections = ["storage", "health", "resources", "p2p", "tracing", "alert_rules", "notification_channels"]
+        let sections = ["storage", "health", "resources", "p2p", "tracing", "alerting", "alert_rules", "notification_channels"]
         var located = Located()
         for (key, value) in document.mapping(known: sections) ?? [] {
             switch key {
@@ -27,6 +27,7 @@ enum ConfigDecoding {
             case "resources": decodeResources(value, into: &config.resources)
             case "p2p": decodeP2P(value, into: &config.p2p)
             case "tracing": decodeTracing(value, into: &config.tracing)
+            case "alerting": decodeAlerting(value, into: &config.alerting)
             case "alert_rules":
                 located.rules = value.sequence()?.compactMap { node in decodeRule(node).map { ($0, node) } } ?? []
                 config.alertRules = located.rules.map(\.0)
@@ -162,9 +163,20 @@ enum ConfigDecoding {
         }
     }
 
+    private static func decodeAlerting(_ value: YAMLValue, into alerting: inout AlertingSettings) {
+        for (key, value) in value.mapping(known: ["repeat_interval", "staleness", "outbox_max_age", "check_budget"]) ?? [] {
+            switch key {
+            case "repeat_interval": alerting.repeatInterval = positive(value) ?? alerting.repeatInterval
+            case "staleness": alerting.staleness = positive(value) ?? alerting.staleness
+            case "outbox_max_age": alerting.outboxMaxAge = positive(value) ?? alerting.outboxMaxAge
+            default: alerting.checkBudget = positive(value) ?? alerting.checkBudget
+            }
+        }
+    }
+
     private static func decodeRule(_ value: YAMLValue) -> AlertRule? {
         let keys = ["id", "name", "description", "metric", "condition", "threshold", "duration", "severity",
-                    "labels", "notification_channels"]
+                    "labels", "notification_channels", "escalate_after", "escalation_channels"]
         guard let entries = value.mapping(known: keys) else { return nil }
         let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
         for required in ["id", "metric", "condition", "threshold"] where fields[required] == nil {
@@ -181,6 +193,8 @@ enum ConfigDecoding {
         rule.severity = fields["severity"]?.oneOf(AlertSeverity.self) ?? .warning
         rule.labels = fields["labels"]?.stringMap() ?? [:]
         rule.notificationChannels = fields["notification_channels"]?.strings() ?? []
+        rule.escalateAfter = fields["escalate_after"].flatMap(positive) ?? rule.escalateAfter
+        rule.escalationChannels = fields["escalation_channels"]?.strings() ?? []
         return rule
     }
 
@@ -191,39 +205,36 @@ enum ConfigDecoding {
             if fields["name"] == nil { value.problem("name is required") }
             return nil
         }
-        let settings = fields["config"]
-        switch fields["type"]?.string() {
-        case "webhook":
-            var url: String?
-            var timeout: TimeInterval = 10
-            for (key, setting) in settings?.mapping(known: ["url", "timeout"]) ?? [] {
-                if key == "url" {
-                    url = setting.string()
-                    if let text = url, URL(string: text)?.scheme?.hasPrefix("http") != true {
-                        setting.problem("\"\(text)\" is not an http(s) URL")
-                    }
-                } else {
-                    timeout = positive(setting) ?? timeout
-                }
-            }
-            guard let url else {
-                (settings ?? value).problem("webhook channel \"\(name)\" needs config.url")
-                return nil
-            }
-            return NotificationChannel(name: name, kind: .webhook(url: url, timeout: timeout))
-        case "log":
-            var minimum = AlertSeverity.info
-            for (_, setting) in settings?.mapping(known: ["min_severity"]) ?? [] {
-                minimum = setting.oneOf(AlertSeverity.self) ?? minimum
-            }
-            return NotificationChannel(name: name, kind: .log(minSeverity: minimum))
-        case nil:
-            if fields["type"] == nil { value.problem("type is required (webhook or log)") }
-            return nil
-        case let other?:
-            fields["type"]!.problem("\"\(other)\" is not a channel type (webhook, log)")
+        guard let typeNode = fields["type"] else {
+            value.problem("type is required (webhook or log)")
             return nil
         }
+        guard let type = typeNode.string() else { return nil }
+        let common = ["min_severity", "group"]
+        let known: [String]
+        switch type {
+        case "webhook": known = ["url", "timeout", "headers"] + common
+        case "log": known = ["path"] + common
+        default:
+            typeNode.problem("\"\(type)\" is not a channel type (webhook, log)")
+            return nil
+        }
+        let settings = Dictionary(fields["config"]?.mapping(known: known) ?? [], uniquingKeysWith: { first, _ in first })
+        var channel = NotificationChannel(name: name, kind: .log(path: nil))
+        channel.minSeverity = settings["min_severity"]?.oneOf(AlertSeverity.self) ?? .info
+        channel.group = settings["group"]?.bool() ?? false
+        guard type == "webhook" else {
+            channel.kind = .log(path: settings["path"]?.string())
+            return channel
+        }
+        guard let urlNode = settings["url"], let url = urlNode.string() else {
+            if settings["url"] == nil { (fields["config"] ?? value).problem("webhook channel \"\(name)\" needs config.url") }
+            return nil
+        }
+        if URL(string: url)?.scheme?.hasPrefix("http") != true { urlNode.problem("\"\(url)\" is not an http(s) URL") }
+        channel.kind = .webhook(url: url, timeout: settings["timeout"].flatMap(positive) ?? 10,
+                                headers: settings["headers"]?.stringMap() ?? [:])
+        return channel
     }
 
     private static func positive(_ value: YAMLValue) -> TimeInterval? {
@@ -252,7 +263,7 @@ enum ConfigDecoding {
         var ruleIDs = Set<String>()
         for (rule, node) in located.rules {
             if !ruleIDs.insert(rule.id).inserted { node.problem("duplicate rule id \"\(rule.id)\"") }
-            for channel in rule.notificationChannels where !channelNames.contains(channel) {
+            for channel in rule.notificationChannels + rule.escalationChannels where !channelNames.contains(channel) {
                 node.problem("channel \"\(channel)\" is not in notification_channels")
             }
         }

@@ -1,7 +1,8 @@
 import Foundation
 import Yams
 
-/// `config show`: the effective configuration in the file's own keys, secrets masked.
+/// `config show`: the effective configuration in the file's own keys, secrets (URL passwords
+/// and query strings, header values) masked.
 public struct ConfigReport: Report {
     public let source: String?
     public let database: String
@@ -119,18 +120,25 @@ enum ConfigDocument {
                 ("threshold", .number(rule.threshold)), ("duration", duration(rule.duration)),
                 ("severity", .string(rule.severity.rawValue)), ("labels", labels(rule.labels)),
                 ("notification_channels", strings(rule.notificationChannels)),
+                ("escalate_after", duration(rule.escalateAfter)),
+                ("escalation_channels", strings(rule.escalationChannels)),
             ])
         }
 
         let channels: [ConfigTree] = config.notificationChannels.map { channel in
+            var settings: [(String, ConfigTree)]
+            let type: String
             switch channel.kind {
-            case .webhook(let url, let timeout):
-                .map([("name", .string(channel.name)), ("type", .string("webhook")),
-                      ("config", .map([("url", .string(SecretMask.url(url))), ("timeout", duration(timeout))]))])
-            case .log(let minSeverity):
-                .map([("name", .string(channel.name)), ("type", .string("log")),
-                      ("config", .map([("min_severity", .string(minSeverity.rawValue))]))])
+            case .webhook(let url, let timeout, let headers):
+                type = "webhook"
+                settings = [("url", .string(SecretMask.url(url))), ("timeout", duration(timeout)),
+                            ("headers", .map(headers.keys.sorted().map { ($0, .string(SecretMask.mask)) }))]
+            case .log(let path):
+                type = "log"
+                settings = path.map { [("path", .string($0))] } ?? []
             }
+            settings += [("min_severity", .string(channel.minSeverity.rawValue)), ("group", .bool(channel.group))]
+            return .map([("name", .string(channel.name)), ("type", .string(type)), ("config", .map(settings))])
         }
 
         return .map([
@@ -148,6 +156,12 @@ enum ConfigDocument {
                 ("mdns", .bool(config.p2p.mdns)),
             ])),
             ("tracing", .map([("sample_rate", .number(config.tracing.sampleRate)), ("patterns", .map(patterns))])),
+            ("alerting", .map([
+                ("repeat_interval", duration(config.alerting.repeatInterval)),
+                ("staleness", duration(config.alerting.staleness)),
+                ("outbox_max_age", duration(config.alerting.outboxMaxAge)),
+                ("check_budget", duration(config.alerting.checkBudget)),
+            ])),
             ("alert_rules", .list(rules)),
             ("notification_channels", .list(channels)),
         ])

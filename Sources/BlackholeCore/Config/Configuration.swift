@@ -8,6 +8,7 @@ public struct Configuration: Sendable, Equatable {
     public var resources = ResourceSettings()
     public var p2p = P2PSettings()
     public var tracing = TracingSettings()
+    public var alerting = AlertingSettings()
     public var alertRules: [AlertRule] = []
     public var notificationChannels: [NotificationChannel] = []
 
@@ -91,7 +92,18 @@ public enum AlertSeverity: String, CaseIterable, Sendable, Codable, Comparable {
     }
 }
 
-/// An alert rule in the design document's format.
+public struct AlertingSettings: Sendable, Equatable {
+    /// A firing alert is notified again after this long, unless acknowledged.
+    public var repeatInterval: TimeInterval = 4 * 3600
+    /// A series whose newest sample is older than this is gone: its alerts resolve.
+    public var staleness: TimeInterval = 300
+    /// Undelivered notifications are retried on later runs until they are this old.
+    public var outboxMaxAge: TimeInterval = 24 * 3600
+    /// The most one `check` run may take, notifications included.
+    public var checkBudget: TimeInterval = 45
+}
+
+/// An alert rule in the design document's format, plus escalation.
 public struct AlertRule: Sendable, Equatable {
     public var id: String
     public var name: String
@@ -101,16 +113,31 @@ public struct AlertRule: Sendable, Equatable {
     public var threshold: Double
     public var duration: TimeInterval = 0
     public var severity: AlertSeverity = .warning
+    /// Only series carrying these labels.
     public var labels: [String: String] = [:]
     public var notificationChannels: [String] = []
+    /// Critical alerts still unacknowledged this long after firing also go to `escalationChannels`.
+    public var escalateAfter: TimeInterval = 900
+    public var escalationChannels: [String] = []
 }
 
 public struct NotificationChannel: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        case webhook(url: String, timeout: TimeInterval)
-        case log(minSeverity: AlertSeverity)
+        case webhook(url: String, timeout: TimeInterval, headers: [String: String])
+        /// One JSON line per alert, to a file or (no path) to stderr.
+        case log(path: String?)
     }
 
     public var name: String
     public var kind: Kind
+    public var minSeverity: AlertSeverity = .info
+    /// Alerts changing state in one run go out as one notification.
+    public var group = false
+
+    public init(name: String, kind: Kind, minSeverity: AlertSeverity = .info, group: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.minSeverity = minSeverity
+        self.group = group
+    }
 }

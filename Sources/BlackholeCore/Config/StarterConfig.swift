@@ -47,6 +47,16 @@ public enum StarterConfig {
         p2p_discovery_timeout: { threshold: 30s }
         cascading_failures: { threshold: 3 }   # error spans in one trace
 
+    alerting:
+      repeat_interval: 4h   # a firing alert is notified again after this long, unless acknowledged
+      staleness: 5m         # a series with no sample this recent is gone: its alerts resolve
+      outbox_max_age: 24h   # undelivered notifications are retried on later runs until this old
+      check_budget: 45s     # the most one `telemetry check` may take, notifications included
+
+    # Rules hold per series (each label set of the metric); `labels` keeps only series carrying them.
+    # `duration` is how long the condition must hold before the alert fires (Prometheus's `for`).
+    # Critical alerts not acknowledged `escalate_after` (default 15m) after firing also go to
+    # `escalation_channels`.
     alert_rules:
       - id: "service_down"
         name: "Service Down"
@@ -88,6 +98,9 @@ public enum StarterConfig {
         severity: "warning"
         notification_channels: ["log"]
 
+    # webhook: POSTs JSON; config: url, timeout, headers, min_severity, group (one POST per run for
+    # all alerts that changed state). log: one JSON line per alert; config: path (default stderr),
+    # min_severity.
     notification_channels:
       - name: "webhook"
         type: "webhook"

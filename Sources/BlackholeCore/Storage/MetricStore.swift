@@ -111,19 +111,27 @@ public struct MetricStore: Sendable {
 
     /// The newest sample of every series (optionally of one metric name).
     public func latest(name: String? = nil) throws -> [Sample] {
-        try store.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT s.name, s.labels, m.time_ms, m.value
-                FROM metric_series s
-                JOIN metric_samples m ON m.rowid = (
-                    SELECT rowid FROM metric_samples WHERE series_id = s.id ORDER BY time_ms DESC LIMIT 1)
-                WHERE ?1 IS NULL OR s.name = ?1
-                ORDER BY s.name, s.labels
-                """, arguments: [name])
-            return rows.map { row in
-                let key = SeriesKey(name: row[0], labelsJSON: row[1])
-                return Sample(key.name, row[3], labels: key.labels, time: Self.date(row[2]))
-            }
+        try store.read { db in try Self.latest(db, names: name.map { [$0] }) }
+    }
+
+    public func latest(names: Set<String>) throws -> [Sample] {
+        try store.read { db in try Self.latest(db, names: names) }
+    }
+
+    /// The newest sample of every series of these metrics (all metrics when `nil`).
+    static func latest(_ db: Database, names: Set<String>?) throws -> [Sample] {
+        var query: SQL = """
+            SELECT s.name, s.labels, m.time_ms, m.value
+            FROM metric_series s
+            JOIN metric_samples m ON m.rowid = (
+                SELECT rowid FROM metric_samples WHERE series_id = s.id ORDER BY time_ms DESC LIMIT 1)
+            """
+        if let names { query += " WHERE s.name IN \(Array(names).sorted())" }
+        query += " ORDER BY s.name, s.labels"
+        let rows = try Row.fetchAll(db, SQLRequest<Row>(literal: query))
+        return rows.map { row in
+            let key = SeriesKey(name: row[0], labelsJSON: row[1])
+            return Sample(key.name, row[3], labels: key.labels, time: Self.date(row[2]))
         }
     }
 

@@ -22,12 +22,16 @@ public struct Pruner: Sendable {
     }
 
     public func prune(retention: [DataKind: TimeInterval], now: Date, dryRun: Bool) throws -> PruneReport {
-        let kinds = try Schema.retentionTargets.map { target in
-            let period = retention[target.kind] ?? target.kind.defaultRetention
+        let kinds = try DataKind.allCases.compactMap { kind -> PruneReport.Kind? in
+            let targets = Schema.retentionTargets.filter { $0.kind == kind }
+            guard !targets.isEmpty else { return nil }
+            let period = retention[kind] ?? kind.defaultRetention
             let cutoff = now - period
-            let bound = Int64((cutoff.timeIntervalSince1970 * target.unitsPerSecond).rounded(.down))
-            let rows = dryRun ? try count(target, before: bound) : try delete(target, before: bound)
-            return PruneReport.Kind(kind: target.kind, retention: period, cutoff: cutoff, rows: rows)
+            let rows = try targets.reduce(0) { total, target in
+                let bound = Int64((cutoff.timeIntervalSince1970 * target.unitsPerSecond).rounded(.down))
+                return total + (dryRun ? try count(target, before: bound) : try delete(target, before: bound))
+            }
+            return PruneReport.Kind(kind: kind, retention: period, cutoff: cutoff, rows: rows)
         }
         return PruneReport(dryRun: dryRun, kinds: kinds)
     }

@@ -4,10 +4,10 @@ public enum Schema {
     public static let migrations: [Migration] = [
         MetricStore.migration,
         SamplerState.migration,
+        HealthStore.migration,
+        AlertStore.migration,
     ]
 
     /// What `prune` deletes, per kind of data.
-    static let retentionTargets: [RetentionTarget] = [
-        MetricStore.retention,
-    ]
+    static let retentionTargets: [RetentionTarget] = [MetricStore.retention] + AlertStore.retentionTargets
 }

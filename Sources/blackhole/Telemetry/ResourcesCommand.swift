@@ -33,10 +33,9 @@ struct ResourcesCommand: AsyncParsableCommand {
     func run() async throws {
         let context = global.context
         let config = try context.loadConfig()
-        let databasePath = context.databasePath(config)
-        let diskPaths = [(databasePath as NSString).deletingLastPathComponent] + config.resources.diskPaths
+        let diskPaths = context.diskPaths(config)
         let sampler = ResourceSampler(clock: context.clock)
-        let recorder = try noRecord ? nil : ResourceRecorder(sampler: sampler, store: Store(path: databasePath))
+        let recorder = try noRecord ? nil : ResourceRecorder(sampler: sampler, store: context.openStore(config))
 
         let once = ResourceSampling(sampler: sampler, recorder: recorder, diskPaths: diskPaths)
         guard let watch else {

@@ -3,6 +3,7 @@ import ArgumentParser
 struct TelemetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "telemetry",
-        abstract: "Resources, metrics and retention of this node's telemetry.",
-        subcommands: [ResourcesCommand.self, MetricsCommand.self, PruneCommand.self])
+        abstract: "Resources, service health, alerts, metrics and retention of this node.",
+        subcommands: [ResourcesCommand.self, CheckCommand.self, HealthCommand.self, MetricsCommand.self,
+                      AlertsCommand.self, PruneCommand.self])
 }

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+
+/// Alert state between runs, the history of what fired and resolved, silences, and the outbox
+/// of notifications not yet delivered.
+public struct AlertStore: Sendable {
+    let store: Store
+
+    public init(_ store: Store) { self.store = store }
+
+    static let migration = Migration("alerts") { db in
+        try db.execute(sql: """
+            CREATE TABLE alerts (
+                id TEXT PRIMARY KEY NOT NULL,
+                rule_id TEXT NOT NULL,
+                data BLOB NOT NULL);
+            CREATE TABLE alert_events (
+                time_ms INTEGER NOT NULL,
+                alert_id TEXT NOT NULL,
+                rule_id TEXT NOT NULL,
+                event TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                labels TEXT NOT NULL,
+                value REAL NOT NULL,
+                message TEXT NOT NULL);
+            CREATE INDEX alert_events_by_time ON alert_events(time_ms);
+            CREATE TABLE silences (
+                id TEXT PRIMARY KEY NOT NULL,
+                ends_ms INTEGER NOT NULL,
+                data BLOB NOT NULL);
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                created_ms INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_ms INTEGER NOT NULL,
+                claimed_until_ms INTEGER,
+                last_error TEXT,
+                expired_ms INTEGER);
+            """)
+    }
+
+    static let retentionTargets = [
+        RetentionTarget(kind: .alerts, table: "alert_events", timeColumn: "time_ms", unitsPerSecond: 1000, cleanup: nil),
+        RetentionTarget(kind: .alerts, table: "silences", timeColumn: "ends_ms", unitsPerSecond: 1000, cleanup: nil),
+        RetentionTarget(kind: .alerts, table: "outbox", timeColumn: "expired_ms", unitsPerSecond: 1000, cleanup: nil),
+    ]
+
+
+    // MARK: Active alerts
+
+    public func active() throws -> [ActiveAlert] {
+        try store.read(Self.active)
+    }
+
+    static func active(_ db: Database) throws -> [ActiveAlert] {
+        try Data.fetchAll(db, sql: "SELECT data FROM alerts ORDER BY rule_id, id").compactMap {
+            try? JSONDecoder().decode(ActiveAlert.self, from: $0)
+        }
+    }
+
+    static func replaceActive(_ db: Database, with alerts: [ActiveAlert]) throws {
+        try db.execute(sql: "DELETE FROM alerts")
+        let encoder = JSONEncoder()
+        for alert in alerts {
+            try db.execute(sql: "INSERT INTO alerts (id, rule_id, data) VALUES (?, ?, ?)",
+                           arguments: [alert.id, alert.ruleID, try encoder.encode(alert)])
+        }
+    }
+
+    /// Acknowledges the firing alert whose id starts with `prefix`.
+    public func acknowledge(_ prefix: String, at now: Date) throws -> ActiveAlert {
+        try store.write { db in
+            let matches = try Self.active(db).filter { $0.id.hasPrefix(prefix.lowercased()) }
+            guard matches.count == 1, var alert = matches.first else {
+                throw BlackholeError(.usage, matches.isEmpty
+                    ? "no active alert with id \(prefix) ('blackhole telemetry alerts list' shows them)"
+                    : "alert id \(prefix) is ambiguous: \(matches.map(\.id).joined(separator: ", "))")
+            }
+            guard alert.phase == .firing else { throw BlackholeError(.usage, "alert \(alert.id) is pending, not firing") }
+            alert.acknowledgedAt = now
+            try db.execute(sql: "UPDATE alerts SET data = ? WHERE id = ?", arguments: [try JSONEncoder().encode(alert), alert.id])
+            try Self.appendEvent(db, event: "acknowledged", alert: alert, at: now)
+            return alert
+        }
+    }
+
+    // MARK: History
+
+    static func appendEvent(_ db: Database, event: String, alert: ActiveAlert, at time: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO alert_events (time_ms, alert_id, rule_id, event, severity, labels, value, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [MetricStore.milliseconds(time), alert.id, alert.ruleID, event, alert.severity.rawValue,
+                        SeriesKey(alert.metric, labels: alert.labels).labelsJSON, alert.value, alert.message])
+    }
+
+    public func history(since: Date) throws -> [AlertEvent] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alert_events WHERE time_ms >= ? ORDER BY time_ms, rowid",
+                             arguments: [MetricStore.milliseconds(since)]).map { row in
+                AlertEvent(time: MetricStore.date(row["time_ms"]), alertID: row["alert_id"], ruleID: row["rule_id"],
+                           event: row["event"], severity: AlertSeverity(rawValue: row["severity"]) ?? .warning,
+                           labels: SeriesKey(name: "", labelsJSON: row["labels"]).labels, value: row["value"], message: row["message"])
+            }
+        }
+    }
+
+    // MARK: Silences
+
+    public func silences(at now: Date) throws -> [Silence] {
+        try store.read { try Self.silences($0, at: now) }
+    }
+
+    static func silences(_ db: Database, at now: Date) throws -> [Silence] {
+        try Data.fetchAll(db, sql: "SELECT data FROM silences WHERE ends_ms > ? ORDER BY ends_ms",
+                          arguments: [MetricStore.milliseconds(now)]).compactMap { try? JSONDecoder().decode(Silence.self, from: $0) }
+    }
+
+    public func add(_ silence: Silence) throws {
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO silences (id, ends_ms, data) VALUES (?, ?, ?)",
+                           arguments: [silence.id, MetricStore.milliseconds(silence.endsAt), try JSONEncoder().encode(silence)])
+        }
+    }
+
+    /// Ends the active silences with this id (or id prefix), or all of one rule's; returns how many.
+    public func endSilences(id: String?, ruleID: String?, at now: Date) throws -> Int {
+        try store.write { db in
+            let ended = try Self.silences(db, at: now).filter { silence in
+                (id.map { silence.id.hasPrefix($0.lowercased()) } ?? true) && (ruleID.map { silence.ruleID == $0 } ?? true)
+            }
+            for var silence in ended {
+                silence.endsAt = now
+                try db.execute(sql: "UPDATE silences SET ends_ms = ?, data = ? WHERE id = ?",
+                               arguments: [MetricStore.milliseconds(now), try JSONEncoder().encode(silence), silence.id])
+            }
+            return ended.count
+        }
+    }
+
+    // MARK: Outbox
+
+    static func enqueue(_ db: Database, _ notifications: [Notification], at now: Date) throws {
+        for notification in notifications {
+            try db.execute(
+                sql: "INSERT INTO outbox (created_ms, channel, payload, next_attempt_ms) VALUES (?, ?, ?, ?)",
+                arguments: [MetricStore.milliseconds(now), notification.channel, notification.payload, MetricStore.milliseconds(now)])
+        }
+    }
+
+    /// Notifications waiting for delivery (not given up on).
+    public func pendingNotifications() throws -> Int {
+        try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox WHERE expired_ms IS NULL") ?? 0 }
+    }
+}
+
+/// One line of `alerts history`.
+public struct AlertEvent: Sendable, Equatable, Encodable {
+    public let time: Date
+    public let alertID: String
+    public let ruleID: String
+    public let event: String
+    public let severity: AlertSeverity
+    public let labels: [String: String]
+    public let value: Double
+    public let message: String
+
+    enum CodingKeys: String, CodingKey {
+        case time, alertID = "alert_id", ruleID = "rule_id", event, severity, labels, value, message
+    }
+}

@@ -1,0 +1,205 @@
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import NIOCore
+
+/// Sends one notification body somewhere. Adding a channel type is adding one of these.
+public protocol NotificationSender: Sendable {
+    func send(_ payload: Data, timeout: TimeInterval) async throws
+}
+
+/// POSTs the JSON body; any 2xx is delivered.
+public struct WebhookSender: NotificationSender {
+    let url: String
+    let headers: [String: String]
+    let http: HTTPClient
+
+    public init(url: String, headers: [String: String], http: HTTPClient) {
+        self.url = url
+        self.headers = headers
+        self.http = http
+    }
+
+    public func send(_ payload: Data, timeout: TimeInterval) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "blackhole-alerts")
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: payload))
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout * 1e9)))
+        } catch {
+            throw BlackholeError(.environment, ServiceProber.describe(error, timeout: timeout))
+        }
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        guard (200..<300).contains(response.status.code) else {
+            throw BlackholeError(.environment, "webhook answered HTTP \(response.status.code)")
+        }
+    }
+}
+
+/// One JSON line per alert, to a file (appended) or to stderr.
+public struct LogSender: NotificationSender {
+    let path: String?
+
+    public init(path: String?) { self.path = path }
+
+    public func send(_ payload: Data, timeout: TimeInterval) async throws {
+        let object = try JSONSerialization.jsonObject(with: payload) as? [String: Any] ?? [:]
+        let alerts = object["alerts"] as? [[String: Any]] ?? [object]
+        let lines = try alerts.map { alert in
+            String(decoding: try JSONSerialization.data(withJSONObject: alert, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        }.joined(separator: "\n") + "\n"
+        guard let path else {
+            FileHandle.standardError.write(Data(lines.utf8))
+            return
+        }
+        guard let handle = FileHandle(forWritingAtPath: path)
+                ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil)
+        else { throw BlackholeError(.environment, "\(path): cannot open log file") }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines.utf8))
+    }
+}
+
+/// Senders for the configured channels, sharing one HTTP client.
+public func notificationSenders(_ channels: [NotificationChannel], http: HTTPClient) -> [String: (any NotificationSender, TimeInterval)] {
+    Dictionary(channels.map { channel in
+        switch channel.kind {
+        case .webhook(let url, let timeout, let headers):
+            (channel.name, (WebhookSender(url: url, headers: headers, http: http) as any NotificationSender, timeout))
+        case .log(let path):
+            (channel.name, (LogSender(path: path) as any NotificationSender, 5))
+        }
+    }, uniquingKeysWith: { first, _ in first })
+}
+
+/// Delivers the outbox, oldest first, within a deadline: each notification is tried a few times
+/// with backoff; what still fails waits for a later run (with a growing delay) until it is older
+/// than the maximum age, when it is given up and reported, never dropped in silence.
+/// Rows are claimed before sending, so two overlapping runs never send the same one.
+public struct OutboxDelivery: Sendable {
+    let store: Store
+    let senders: [String: (any NotificationSender, TimeInterval)]
+    let clock: any WallClock
+    let maxAge: TimeInterval
+    var triesPerRun = 3
+    var retryDelay: TimeInterval = 0.25
+
+    public init(store: Store, senders: [String: (any NotificationSender, TimeInterval)], clock: any WallClock, maxAge: TimeInterval) {
+        self.store = store
+        self.senders = senders
+        self.clock = clock
+        self.maxAge = maxAge
+    }
+
+    struct Claimed {
+        let id: Int64
+        let channel: String
+        let payload: Data
+        let attempts: Int
+    }
+
+    public func deliver(deadline: Date) async throws -> DeliveryReport {
+        let now = clock.now()
+        var report = DeliveryReport()
+        let claimed = try store.write { db -> [Claimed] in
+            let expired = try Row.fetchAll(db, sql: """
+                SELECT id, channel, last_error FROM outbox
+                WHERE expired_ms IS NULL AND created_ms < ?
+                """, arguments: [MetricStore.milliseconds(now - maxAge)])
+            for row in expired {
+                report.expired.append(.init(channel: row["channel"], error: row["last_error"] ?? "never delivered"))
+            }
+            try db.execute(sql: "UPDATE outbox SET expired_ms = ? WHERE expired_ms IS NULL AND created_ms < ?",
+                           arguments: [MetricStore.milliseconds(now), MetricStore.milliseconds(now - maxAge)])
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, channel, payload, attempts FROM outbox
+                WHERE expired_ms IS NULL AND next_attempt_ms <= ?1 AND (claimed_until_ms IS NULL OR claimed_until_ms < ?1)
+                ORDER BY id LIMIT 500
+                """, arguments: [MetricStore.milliseconds(now)])
+            let ids = rows.map { $0["id"] as Int64 }
+            try db.execute(literal: "UPDATE outbox SET claimed_until_ms = \(MetricStore.milliseconds(deadline)) WHERE id IN \(ids)")
+            return rows.map { Claimed(id: $0["id"], channel: $0["channel"], payload: $0["payload"], attempts: $0["attempts"]) }
+        }
+        // Channels in parallel, each channel's notifications in order.
+        let outcomes = await withTaskGroup(of: [(Claimed, String?)].self) { group in
+            for channel in Set(claimed.map(\.channel)) {
+                let mine = claimed.filter { $0.channel == channel }
+                group.addTask { await deliver(mine, deadline: deadline) }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        try store.write { db in
+            for (item, error) in outcomes {
+                if let error {
+                    let attempts = item.attempts + 1
+                    let retryAt = clock.now() + min(600, pow(2, Double(attempts)) * 5)
+                    try db.execute(sql: """
+                        UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_ms = ?, claimed_until_ms = NULL WHERE id = ?
+                        """, arguments: [attempts, error, MetricStore.milliseconds(retryAt), item.id])
+                } else {
+                    try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [item.id])
+                }
+            }
+            report.waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE expired_ms IS NULL") ?? 0
+        }
+        report.delivered = outcomes.filter { $0.1 == nil }.count
+        report.failed = outcomes.compactMap { item, error in error.map { .init(channel: item.channel, error: $0) } }
+        return report
+    }
+
+    private func deliver(_ items: [Claimed], deadline: Date) async -> [(Claimed, String?)] {
+        var results: [(Claimed, String?)] = []
+        var channelDown = false
+        for item in items {
+            guard let (sender, timeout) = senders[item.channel] else {
+                results.append((item, "channel \"\(item.channel)\" is not configured"))
+                continue
+            }
+            // Once a channel has failed every try in this run, the rest of its queue waits too:
+            // a dead receiver must not eat the run's whole budget.
+            if channelDown {
+                results.append((item, "not tried: the channel failed earlier in this run"))
+                continue
+            }
+            var lastError: String? = "no time left in this run"
+            for attempt in 0..<triesPerRun {
+                let remaining = deadline.timeIntervalSince(clock.now())
+                guard remaining > 0.05 else { break }
+                do {
+                    try await sender.send(item.payload, timeout: min(timeout, remaining))
+                    lastError = nil
+                    break
+                } catch {
+                    lastError = (error as? BlackholeError)?.message ?? "\(error)"
+                    if attempt + 1 < triesPerRun {
+                        let pause = retryDelay * pow(2, Double(attempt))
+                        guard deadline.timeIntervalSince(clock.now()) > pause else { break }
+                        try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                    }
+                }
+            }
+            channelDown = lastError != nil
+            results.append((item, lastError))
+        }
+        return results
+    }
+}
+
+public struct DeliveryReport: Sendable, Equatable, Encodable {
+    public struct Failure: Sendable, Equatable, Encodable {
+        public let channel: String
+        public let error: String
+    }
+
+    public var delivered = 0
+    public var failed: [Failure] = []
+    /// Given up after the outbox's maximum age.
+    public var expired: [Failure] = []
+    /// Still in the outbox for a later run.
+    public var waiting = 0
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Nagios plugin states: the exit code of `check`.
+public enum CheckStatus: String, Sendable, Encodable, Comparable {
+    case ok = "OK", warning = "WARNING", critical = "CRITICAL", unknown = "UNKNOWN"
+
+    public var exitCode: Int32 {
+        switch self {
+        case .ok: 0
+        case .warning: 1
+        case .critical: 2
+        case .unknown: 3
+        }
+    }
+
+    private var rank: Int { [.ok: 0, .warning: 1, .unknown: 2, .critical: 3][self]! }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+public struct CheckReport: Report {
+    public let time: Date
+    public let duration: TimeInterval
+    public let health: HealthReport
+    public let alerts: [ActiveAlert]
+    public let resources: ResourceSnapshot
+    public let notifications: DeliveryReport
+    public let pruned: Int
+    let rules: [AlertRule]
+
+    public var firing: [ActiveAlert] { alerts.filter { $0.phase == .firing } }
+
+    /// CRITICAL for a firing critical alert or an unhealthy critical service; WARNING for any
+    /// other firing alert, any service not healthy, or notifications given up on.
+    public var status: CheckStatus {
+        var status = CheckStatus.ok
+        for alert in firing {
+            status = max(status, alert.severity == .critical ? .critical : alert.severity == .warning ? .warning : .ok)
+        }
+        for service in health.services where service.status != .healthy {
+            status = max(status, service.status == .unhealthy && service.criticality == .critical ? .critical : .warning)
+        }
+        if !notifications.expired.isEmpty { status = max(status, .warning) }
+        return status
+    }
+
+    /// What a person reads first: the problems, in a sentence.
+    public var summary: String {
+        var parts: [String] = []
+        if !firing.isEmpty {
+            parts.append("\(firing.count) alert\(firing.count == 1 ? "" : "s") firing (" + firing.map { alert in
+                SeriesKey(alert.ruleID, labels: alert.labels.filter { $0.key == "service" || $0.key == "path" || $0.key == "interface" }).text
+            }.joined(separator: ", ") + ")")
+        }
+        let bad = health.services.filter { $0.status != .healthy }
+        if !bad.isEmpty {
+            parts.append(bad.map { "\($0.name) \($0.status.rawValue)" }.joined(separator: ", "))
+        }
+        if !notifications.expired.isEmpty { parts.append("\(notifications.expired.count) notifications undeliverable") }
+        if parts.isEmpty {
+            parts.append(health.services.isEmpty ? "no alerts firing" : "\(health.services.count) services healthy, no alerts firing")
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    /// `BLACKHOLE CRITICAL - summary | 'cpu'=12.5%;80;95 ...`: the Nagios plugin output line.
+    public var nagiosLine: String {
+        func threshold(_ metric: String, _ severity: AlertSeverity) -> String {
+            rules.first { $0.metric == metric && $0.severity == severity && $0.condition == .gt && $0.labels.isEmpty }
+                .map { NumberText.format($0.threshold) } ?? ""
+        }
+        func perf(_ label: String, _ value: Double, _ unit: String, metric: String? = nil) -> String {
+            let limits = metric.map { ";\(threshold($0, .warning));\(threshold($0, .critical))" } ?? ""
+            return "'\(label)'=\(String(format: "%.2f", value).replacingOccurrences(of: ".00", with: ""))\(unit)\(limits)"
+        }
+        var data = [
+            perf("cpu", resources.cpu.usagePercent, "%", metric: "system.cpu.usage_percent"),
+            perf("load1", resources.cpu.loadAverage1m, ""),
+            perf("memory", resources.memory.usagePercent, "%", metric: "system.memory.usage_percent"),
+        ]
+        data += resources.disks.map { perf("disk \($0.path)", $0.usagePercent, "%", metric: "system.disk.usage_percent") }
+        for service in health.services {
+            data.append(perf("\(service.name) status", service.status.metricValue, ""))
+            if let state = service.state {
+                data.append(perf("\(service.name) response", state.responseTime * 1000, "ms", metric: "service.response_time"))
+            }
+        }
+        return "BLACKHOLE \(status.rawValue) - \(summary) | " + data.joined(separator: " ")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case time, status, summary, duration = "duration_ms", services, alerts, resources, notifications, pruned = "pruned_rows"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(time, forKey: .time)
+        try container.encode(status, forKey: .status)
+        try container.encode(summary, forKey: .summary)
+        try container.encode((duration * 1000).rounded(), forKey: .duration)
+        try container.encode(health.services, forKey: .services)
+        try container.encode(alerts, forKey: .alerts)
+        try container.encode(resources, forKey: .resources)
+        try container.encode(notifications, forKey: .notifications)
+        try container.encode(pruned, forKey: .pruned)
+    }
+
+    public func renderText(_ style: TextStyle) -> String {
+        let color: TextStyle.Color? = status == .ok ? .green : status == .warning ? .yellow : .red
+        var sections = [style.paint("\(status.rawValue): \(summary)", color)]
+        if !health.services.isEmpty { sections.append(health.renderText(style)) }
+        sections.append(AlertListReport(alerts: alerts, silences: []).renderText(style))
+        var delivery = "Notifications: \(notifications.delivered) delivered"
+        if !notifications.failed.isEmpty {
+            delivery += ", \(notifications.failed.count) failed (" + Set(notifications.failed.map { "\($0.channel): \($0.error)" }).sorted().joined(separator: "; ") + ")"
+        }
+        if notifications.waiting > 0 { delivery += ", \(notifications.waiting) waiting for a later run" }
+        if !notifications.expired.isEmpty { delivery += ", \(notifications.expired.count) given up after the outbox's maximum age" }
+        sections.append(delivery + ". Took \(DurationText.format(duration)).")
+        return sections.joined(separator: "\n\n")
+    }
+}

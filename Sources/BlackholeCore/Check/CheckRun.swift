@@ -1,0 +1,39 @@
+import AsyncHTTPClient
+import Foundation
+
+/// One `telemetry check`: sample resources, probe services, record, evaluate every rule,
+/// deliver notifications, prune. `serve` runs the same on its interval.
+public struct CheckRun: Sendable {
+    let config: Configuration
+    let store: Store
+    let clock: any WallClock
+    let http: HTTPClient
+    let sampler: ResourceSampler
+    let diskPaths: [String]
+
+    public init(config: Configuration, store: Store, clock: any WallClock, http: HTTPClient,
+                sampler: ResourceSampler, diskPaths: [String]) {
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.http = http
+        self.sampler = sampler
+        self.diskPaths = diskPaths
+    }
+
+    public func run() async throws -> CheckReport {
+        let started = clock.now()
+        let deadline = started + config.alerting.checkBudget
+        async let resources = ResourceRecorder(sampler: sampler, store: store).run(diskPaths: diskPaths)
+        let health = try await HealthMonitor(prober: ServiceProber(http: http), store: store, clock: clock).run(config.health)
+        let snapshot = try await resources
+        let alerts = try AlertCycle(store: store, config: config, clock: clock).run(rootCauses: health.rootCauses)
+        let senders = notificationSenders(config.notificationChannels, http: http)
+        let delivery = try await OutboxDelivery(store: store, senders: senders, clock: clock, maxAge: config.alerting.outboxMaxAge)
+            .deliver(deadline: deadline)
+        let pruned = try Pruner(store).prune(retention: config.storage.retention, now: clock.now(), dryRun: false)
+        return CheckReport(time: started, duration: clock.now().timeIntervalSince(started), health: health,
+                           alerts: alerts.active, resources: snapshot, notifications: delivery, pruned: pruned.total,
+                           rules: config.alertRules)
+    }
+}

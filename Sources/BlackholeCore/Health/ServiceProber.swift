@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Probes one service by its `health_endpoint`: `http(s)://` (the design document's HealthHandler
+/// semantics), `tcp://host:port` (a connect), or `exec:PROGRAM ARGS` (a Nagios plugin).
+public protocol HealthProbing: Sendable {
+    func probe(_ service: ServiceSettings) async -> ProbeResult
+}
+
+public struct ServiceProber: HealthProbing {
+    let http: HTTPClient
+    /// Response bodies past this are not read: a health answer is small.
+    static let bodyLimit = 64 * 1024
+
+    public init(http: HTTPClient) { self.http = http }
+
+    public func probe(_ service: ServiceSettings) async -> ProbeResult {
+        let start = ContinuousClock.now
+        func elapsed() -> Double {
+            let duration = ContinuousClock.now - start
+            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        let endpoint = service.healthEndpoint
+        let (outcome, message): (ProbeResult.Outcome, String)
+        if endpoint.hasPrefix("exec:") {
+            (outcome, message) = await PluginRunner.run(String(endpoint.dropFirst(5)), timeout: service.timeout)
+        } else if endpoint.hasPrefix("tcp://") {
+            (outcome, message) = await connect(endpoint, timeout: service.timeout)
+        } else {
+            (outcome, message) = await get(endpoint, timeout: service.timeout)
+        }
+        return ProbeResult(outcome, responseTime: elapsed(), message: message)
+    }
+
+    private func get(_ url: String, timeout: Double) async -> (ProbeResult.Outcome, String) {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "blackhole-health")
+        do {
+            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout * 1e9)))
+            let body = try? await response.body.collect(upTo: Self.bodyLimit)
+            return Self.classify(status: Int(response.status.code), body: body.map { Data($0.readableBytesView) })
+        } catch {
+            return (.unreachable, Self.describe(error, timeout: timeout))
+        }
+    }
+
+    /// 200 with `{"status": ...}` says how the service is; 200 without a readable body is
+    /// healthy; 503 is degraded (up but not serving fully); anything else is unhealthy.
+    static func classify(status: Int, body: Data?) -> (ProbeResult.Outcome, String) {
+        switch status {
+        case 200:
+            guard let body, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+                  let reported = object["status"] as? String
+            else { return (.answered(.healthy), "HTTP 200") }
+            switch reported {
+            case "healthy": return (.answered(.healthy), "HTTP 200 healthy")
+            case "degraded": return (.answered(.degraded), "HTTP 200 degraded")
+            default: return (.answered(.unhealthy), "HTTP 200 status \"\(reported)\"")
+            }
+        case 503:
+            return (.answered(.degraded), "HTTP 503")
+        default:
+            return (.refusedService, "HTTP \(status)")
+        }
+    }
+
+    private func connect(_ endpoint: String, timeout: Double) async -> (ProbeResult.Outcome, String) {
+        guard let url = URL(string: endpoint), let host = url.host, let port = url.port else {
+            return (.answered(.unknown), "not a tcp://host:port address")
+        }
+        do {
+            let channel = try await ClientBootstrap(group: http.eventLoopGroup)
+                .connectTimeout(.nanoseconds(Int64(timeout * 1e9)))
+                .connect(host: host, port: port)
+                .get()
+            try? await channel.close()
+            return (.answered(.healthy), "TCP connect to \(host):\(port)")
+        } catch {
+            return (.unreachable, Self.describe(error, timeout: timeout))
+        }
+    }
+
+    /// A short reason an operator understands, not a type dump.
+    static func describe(_ error: any Error, timeout: Double) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return "timed out after \(DurationText.format(timeout))"
+            case .remoteConnectionClosed:
+                return "connection closed by the service"
+            default:
+                return "\(error)"
+            }
+        }
+        if error is ChannelError, case ChannelError.connectTimeout = error {
+            return "timed out after \(DurationText.format(timeout))"
+        }
+        if let error = error as? IOError {
+            return String(cString: strerror(error.errnoCode))
+        }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
+            return describe(first.error, timeout: timeout)
+        }
+        let text = "\(error)"
+        if text.contains("connectTimeout") { return "timed out after \(DurationText.format(timeout))" }
+        if text.localizedCaseInsensitiveContains("refused") { return "connection refused" }
+        return text
+    }
+}
