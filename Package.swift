@@ -34,13 +34,17 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "BlackholeCoreTests",
-            dependencies: ["BlackholeCore"]
+            dependencies: ["BlackholeCore", "TestSupport"]
         ),
         .testTarget(
             name: "BlackholeCLITests",
-            dependencies: ["blackhole", "BlackholeCore"]
+            dependencies: ["blackhole", "BlackholeCore", "TestSupport"]
         ),
     ]
 )

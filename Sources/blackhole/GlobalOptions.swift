@@ -1,6 +1,5 @@
 import ArgumentParser
 import BlackholeCore
-import AsyncHTTPClient
 import Foundation
 
 /// The options every command takes, defined once.
@@ -77,19 +76,6 @@ extension GlobalOptions {
 }
 
 extension CommandContext {
-    /// One HTTP client for the command's probes and webhooks, shut down when the work is done.
-    func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow))
-        do {
-            let result = try await body(client)
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-    }
-
     /// The filesystems `resources` watches: the database's, then the configured ones.
     func diskPaths(_ config: Configuration) -> [String] {
         [(databasePath(config) as NSString).deletingLastPathComponent] + config.resources.diskPaths

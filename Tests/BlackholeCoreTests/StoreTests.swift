@@ -14,7 +14,7 @@ import Testing
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         let (journal, synchronous, busy, migrations) = try store.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
-             try Int.fetchOne(db, sql: "PRAGMA busy_timeout"), try String.fetchAll(db, sql: "SELECT name FROM schema_migrations"))
+             try Int.fetchOne(db, sql: "PRAGMA busy_timeout"), try String.fetchAll(db, sql: "SELECT name FROM schema_migrations ORDER BY rowid"))
         }
         #expect(journal == "wal")
         #expect(synchronous == 1)  // NORMAL
@@ -145,7 +145,8 @@ import Testing
         #expect(try metrics.latest().count == 2)
 
         let done = try pruner.prune(retention: [.metrics: 3600], now: now, dryRun: false)
-        #expect(done.kinds.map(\.rows) == [8])
+        #expect(done.kinds.map(\.kind) == [.metrics, .alerts])
+        #expect(done.kinds.map(\.rows) == [8, 0])
         #expect(try metrics.latest() == [Sample("kept", 2, time: now - 60)])
         #expect(try metrics.names() == ["kept"])  // the emptied series is gone too
         #expect(try pruner.prune(retention: [.metrics: 3600], now: now, dryRun: false).total == 0)

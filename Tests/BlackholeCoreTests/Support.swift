@@ -1,25 +1,6 @@
 import Foundation
 @testable import BlackholeCore
-
-/// A fresh folder per test, removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "blackhole-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    func write(_ name: String, _ text: String) -> String {
-        let target = file(name)
-        try! Data(text.utf8).write(to: URL(fileURLWithPath: target))
-        return target
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
+@_exported import TestSupport
 
 /// Readings a test sets by hand.
 final class FixedSource: ResourceSource, @unchecked Sendable {

@@ -34,7 +34,6 @@ public struct AlertStore: Sendable {
                 channel TEXT NOT NULL,
                 payload BLOB NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0,
-                next_attempt_ms INTEGER NOT NULL,
                 claimed_until_ms INTEGER,
                 last_error TEXT,
                 expired_ms INTEGER);
@@ -147,8 +146,8 @@ public struct AlertStore: Sendable {
     static func enqueue(_ db: Database, _ notifications: [Notification], at now: Date) throws {
         for notification in notifications {
             try db.execute(
-                sql: "INSERT INTO outbox (created_ms, channel, payload, next_attempt_ms) VALUES (?, ?, ?, ?)",
-                arguments: [MetricStore.milliseconds(now), notification.channel, notification.payload, MetricStore.milliseconds(now)])
+                sql: "INSERT INTO outbox (created_ms, channel, payload) VALUES (?, ?, ?)",
+                arguments: [MetricStore.milliseconds(now), notification.channel, notification.payload])
         }
     }
 

@@ -78,8 +78,8 @@ public func notificationSenders(_ channels: [NotificationChannel], http: HTTPCli
 }
 
 /// Delivers the outbox, oldest first, within a deadline: each notification is tried a few times
-/// with backoff; what still fails waits for a later run (with a growing delay) until it is older
-/// than the maximum age, when it is given up and reported, never dropped in silence.
+/// with backoff; what still fails waits for the next run, and the next, until it is older than
+/// the maximum age, when it is given up and reported, never dropped in silence.
 /// Rows are claimed before sending, so two overlapping runs never send the same one.
 public struct OutboxDelivery: Sendable {
     let store: Store
@@ -118,7 +118,7 @@ public struct OutboxDelivery: Sendable {
                            arguments: [MetricStore.milliseconds(now), MetricStore.milliseconds(now - maxAge)])
             let rows = try Row.fetchAll(db, sql: """
                 SELECT id, channel, payload, attempts FROM outbox
-                WHERE expired_ms IS NULL AND next_attempt_ms <= ?1 AND (claimed_until_ms IS NULL OR claimed_until_ms < ?1)
+                WHERE expired_ms IS NULL AND (claimed_until_ms IS NULL OR claimed_until_ms < ?)
                 ORDER BY id LIMIT 500
                 """, arguments: [MetricStore.milliseconds(now)])
             let ids = rows.map { $0["id"] as Int64 }
@@ -136,11 +136,8 @@ public struct OutboxDelivery: Sendable {
         try store.write { db in
             for (item, error) in outcomes {
                 if let error {
-                    let attempts = item.attempts + 1
-                    let retryAt = clock.now() + min(600, pow(2, Double(attempts)) * 5)
-                    try db.execute(sql: """
-                        UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_ms = ?, claimed_until_ms = NULL WHERE id = ?
-                        """, arguments: [attempts, error, MetricStore.milliseconds(retryAt), item.id])
+                    try db.execute(sql: "UPDATE outbox SET attempts = ?, last_error = ?, claimed_until_ms = NULL WHERE id = ?",
+                                   arguments: [item.attempts + 1, error, item.id])
                 } else {
                     try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [item.id])
                 }

@@ -196,7 +196,7 @@ struct AlertsTest: AsyncParsableCommand {
             throw BlackholeError(.usage, "no channel \"\(channel)\"; channels: \(config.notificationChannels.map(\.name).joined(separator: ", "))")
         }
         let payload = NotificationPlanner.testPayload(channel: channel, now: context.clock.now())
-        let error: String? = try await context.withHTTPClient { http in
+        let error: String? = try await withHTTPClient { http in
             let (sender, timeout) = notificationSenders(config.notificationChannels, http: http)[channel]!
             do {
                 try await sender.send(payload, timeout: timeout)

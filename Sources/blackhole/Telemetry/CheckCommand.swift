@@ -30,7 +30,7 @@ struct CheckCommand: AsyncParsableCommand {
         do {
             let config = try context.loadConfig()
             let store = try context.openStore(config)
-            report = try await context.withHTTPClient { http in
+            report = try await withHTTPClient { http in
                 try await CheckRun(config: config, store: store, clock: context.clock, http: http,
                                    sampler: ResourceSampler(clock: context.clock), diskPaths: context.diskPaths(config)).run()
             }
@@ -72,7 +72,7 @@ struct HealthCommand: AsyncParsableCommand {
         let context = global.context
         let config = try context.loadConfig()
         let store = try context.openStore(config)
-        let report = try await context.withHTTPClient { http in
+        let report = try await withHTTPClient { http in
             let monitor = HealthMonitor(prober: ServiceProber(http: http), store: store, clock: context.clock)
             return probe ? try await monitor.run(config.health) : try monitor.recorded(config.health)
         }

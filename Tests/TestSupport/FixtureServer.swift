@@ -1,0 +1,63 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `Tests/Fixtures/health_server.py`: a real HTTP server on 127.0.0.1 with health endpoints of
+/// every kind and a webhook receiver. Started per test on a port the kernel picks; stopped when
+/// the value goes away.
+public final class FixtureServer: @unchecked Sendable {
+    public let port: Int
+    private let process: Process
+
+    public init() throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.path("health_server.py")]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        self.port = port
+    }
+
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// `/toggle` answers as this says: healthy, error or slow.
+    public func setMode(_ mode: String) async throws { _ = try await request("POST", "/mode", Data(mode.utf8)) }
+
+    /// `/webhook` accepts (up) or fails with 500 (down).
+    public func setWebhook(_ mode: String) async throws { _ = try await request("POST", "/webhook-mode", Data(mode.utf8)) }
+
+    /// The JSON bodies `/webhook` accepted, oldest first.
+    public func received() async throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: try await request("GET", "/received", nil)) as? [String: Any]
+        return (object?["received"] as? [[String: Any]] ?? []).compactMap { $0["body"] as? [String: Any] }
+    }
+
+    /// URLSession's callback arrives on its own queue; nothing here blocks a thread of the
+    /// cooperative pool, which on two cores would starve the code under test.
+    private func request(_ method: String, _ path: String, _ body: Data?) async throws -> Data {
+        var request = URLRequest(url: URL(string: url(path))!)
+        request.httpMethod = method
+        request.httpBody = body
+        return try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { data, _, error in
+                if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: data ?? Data()) }
+            }.resume()
+        }
+    }
+
+    // No waitUntilExit: Foundation reaps the child itself, and waiting from a task can hang.
+    deinit { process.terminate() }
+}
