@@ -2,7 +2,13 @@ import AsyncHTTPClient
 
 /// The one HTTP client of a command (probes and webhooks), shut down when the work is done.
 public func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
-    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow))
+    var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+    // A refused connection is an answer ("the service is down"), not something to retry until
+    // the deadline; retries of notifications are the outbox's business.
+    configuration.connectionPool.retryConnectionEstablishment = false
+    // Every service of a node often sits on one host: probe them all at once.
+    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     do {
         let result = try await body(client)
         try await client.shutdown()
