@@ -196,13 +196,13 @@ _blackhole_telemetry() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    resources|metrics|prune)
+    resources|check|health|metrics|alerts|prune)
         # Offer subcommand argument completions
         "_blackhole_telemetry_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'resources metrics prune' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'resources check health metrics alerts prune' -- "${cur}"))
         ;;
     esac
 }
@@ -230,6 +230,46 @@ _blackhole_telemetry_resources() {
     esac
 }
 
+_blackhole_telemetry_check() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --nagios --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_health() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --probe --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
 _blackhole_telemetry_metrics() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
@@ -251,6 +291,190 @@ _blackhole_telemetry_metrics() {
         return
         ;;
     '--labels')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __blackhole_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|history|rules|silence|unsilence|ack|test)
+        # Offer subcommand argument completions
+        "_blackhole_telemetry_alerts_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list history rules silence unsilence ack test' -- "${cur}"))
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_history() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --since)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_rules() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_silence() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --list --version -h --help)
+    repeating_options=(--labels)
+    non_repeating_options=(--db --config --rule --for --comment)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--rule')
+        return
+        ;;
+    '--labels')
+        return
+        ;;
+    '--for')
+        return
+        ;;
+    '--comment')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_unsilence() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --rule)
+    __blackhole_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--rule')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_ack() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config)
+    __blackhole_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_test() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --channel)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--channel')
         return
         ;;
     esac
