@@ -86,7 +86,13 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(404, "not found", "text/plain")
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops the SYNs of a burst of concurrent probes,
+    # which then wait a second for the retransmit.
+    request_queue_size = 128
+
+
+server = Server(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)
 server.serve_forever()
