@@ -173,13 +173,13 @@ _blackhole() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    telemetry|config|help)
+    telemetry|p2p|config|help)
         # Offer subcommand argument completions
         "_blackhole_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'telemetry config help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'telemetry p2p config help' -- "${cur}"))
         ;;
     esac
 }
@@ -495,6 +495,58 @@ _blackhole_telemetry_prune() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_blackhole_p2p() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __blackhole_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    status)
+        # Offer subcommand argument completions
+        "_blackhole_p2p_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'status' -- "${cur}"))
+        ;;
+    esac
+}
+
+_blackhole_p2p_status() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=(--peer)
+    non_repeating_options=(--db --config --sample --timeout)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--peer')
+        return
+        ;;
+    '--sample')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac

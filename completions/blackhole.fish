@@ -54,6 +54,12 @@ function __blackhole_parse_tokens -S
             case 'prune'
                 __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'dry-run' 'version' 'h/help'
             end
+        case 'p2p'
+            __blackhole_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'status'
+                __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'peer=+' 'sample=' 'timeout=' 'version' 'h/help'
+            end
         case 'config'
             __blackhole_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -122,6 +128,7 @@ complete -c 'blackhole' -f
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole" version' -l 'version' -d 'Show the version.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole" -eq 1' -fa 'telemetry' -d 'Resources, service health, alerts, metrics and retention of this node.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole" -eq 1' -fa 'p2p' -d 'Peer connectivity: how many peers answer, and how fast.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole" -eq 1' -fa 'config' -d 'Write, check and show the configuration file.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry" version' -l 'version' -d 'Show the version.'
@@ -264,6 +271,21 @@ complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_op
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" dry-run' -l 'dry-run' -d 'Report what would be removed without removing it.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" version' -l 'version' -d 'Show the version.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry prune" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole p2p" -eq 1' -fa 'status' -d 'Probe the known peers (TCP connect + multistream-select) and judge connectivity.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" no-color' -l 'no-color' -d 'No colour, even on a terminal (also NO_COLOR).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" utc' -l 'utc' -d 'Show times in UTC instead of local time.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors (and --json output).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" v verbose' -l 'verbose' -s 'v' -d 'Print more detail.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status"' -l 'peer' -d 'Also probe this multiaddr (repeatable).' -rfka ''
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" sample' -l 'sample' -d 'Average the latency over up to this many reachable peers.' -rfka ''
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" timeout' -l 'timeout' -d 'Give each peer this long: 500ms, 5s.' -rfka ''
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config" version' -l 'version' -d 'Show the version.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole config" -eq 1' -fa 'init' -d 'Write a commented starter config (to --config, or ~/.config/blackhole/config.yaml).'

@@ -18,7 +18,7 @@ struct Blackhole: AsyncParsableCommand {
               blackhole config init                  # write a commented starter config
             """,
         version: version,
-        subcommands: [TelemetryCommand.self, ConfigCommand.self])
+        subcommands: [TelemetryCommand.self, P2PCommand.self, ConfigCommand.self])
 
     /// Every failure becomes one line on stderr and a non-zero exit: no stack traces.
     static func main() async {

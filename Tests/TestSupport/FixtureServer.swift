@@ -8,26 +8,11 @@ import FoundationNetworking
 /// the value goes away.
 public final class FixtureServer: @unchecked Sendable {
     public let port: Int
-    private let process: Process
+    private let process: FixtureProcess
 
     public init() throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.path("health_server.py")]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw CocoaError(.fileReadCorruptFile)
-        }
+        process = try FixtureProcess(["python3", Fixtures.path("health_server.py")])
+        guard let port = Int(process.firstLine) else { throw CocoaError(.fileReadCorruptFile) }
         self.port = port
     }
 
@@ -55,6 +40,35 @@ public final class FixtureServer: @unchecked Sendable {
             URLSession.shared.dataTask(with: request) { data, _, error in
                 if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: data ?? Data()) }
             }.resume()
+        }
+    }
+
+}
+
+/// A helper program of the tests that prints what the test needs on its first line (an address,
+/// a port) and runs until the value goes away.
+public final class FixtureProcess: @unchecked Sendable {
+    public let firstLine: String
+    private let process: Process
+
+    public init(_ command: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        firstLine = String(decoding: line, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        guard !firstLine.isEmpty else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile)
         }
     }
 

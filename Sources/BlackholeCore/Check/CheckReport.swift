@@ -23,6 +23,7 @@ public struct CheckReport: Report {
     public let health: HealthReport
     public let alerts: [ActiveAlert]
     public let resources: ResourceSnapshot
+    public let p2p: P2PStatusReport?
     public let notifications: DeliveryReport
     public let pruned: Int
     let rules: [AlertRule]
@@ -39,6 +40,7 @@ public struct CheckReport: Report {
         for service in health.services where service.status != .healthy {
             status = max(status, service.status == .unhealthy && service.criticality == .critical ? .critical : .warning)
         }
+        if let p2p, p2p.status != .healthy { status = max(status, .warning) }
         if !notifications.expired.isEmpty { status = max(status, .warning) }
         return status
     }
@@ -55,6 +57,7 @@ public struct CheckReport: Report {
         if !bad.isEmpty {
             parts.append(bad.map { "\($0.name) \($0.status.rawValue)" }.joined(separator: ", "))
         }
+        if let p2p, p2p.status != .healthy { parts.append("p2p \(p2p.status.rawValue) (\(p2p.reasons.joined(separator: "; ")))") }
         if !notifications.expired.isEmpty { parts.append("\(notifications.expired.count) notifications undeliverable") }
         if parts.isEmpty {
             parts.append(health.services.isEmpty ? "no alerts firing" : "\(health.services.count) services healthy, no alerts firing")
@@ -78,6 +81,10 @@ public struct CheckReport: Report {
             perf("memory", resources.memory.usagePercent, "%", metric: "system.memory.usage_percent"),
         ]
         data += resources.disks.map { perf("disk \($0.path)", $0.usagePercent, "%", metric: "system.disk.usage_percent") }
+        if let p2p {
+            data.append(perf("p2p peers", Double(p2p.connectedPeers), ""))
+            if let latency = p2p.averageLatency { data.append(perf("p2p latency", latency * 1000, "ms")) }
+        }
         for service in health.services {
             data.append(perf("\(service.name) status", service.status.metricValue, ""))
             if let state = service.state {
@@ -88,7 +95,7 @@ public struct CheckReport: Report {
     }
 
     enum CodingKeys: String, CodingKey {
-        case time, status, summary, duration = "duration_ms", services, alerts, resources, notifications, pruned = "pruned_rows"
+        case time, status, summary, duration = "duration_ms", services, alerts, resources, p2p, notifications, pruned = "pruned_rows"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -100,6 +107,7 @@ public struct CheckReport: Report {
         try container.encode(health.services, forKey: .services)
         try container.encode(alerts, forKey: .alerts)
         try container.encode(resources, forKey: .resources)
+        try container.encode(p2p, forKey: .p2p)
         try container.encode(notifications, forKey: .notifications)
         try container.encode(pruned, forKey: .pruned)
     }
@@ -108,6 +116,7 @@ public struct CheckReport: Report {
         let color: TextStyle.Color? = status == .ok ? .green : status == .warning ? .yellow : .red
         var sections = [style.paint("\(status.rawValue): \(summary)", color)]
         if !health.services.isEmpty { sections.append(health.renderText(style)) }
+        if let p2p { sections.append(p2p.renderText(style)) }
         sections.append(AlertListReport(alerts: alerts, silences: []).renderText(style))
         var delivery = "Notifications: \(notifications.delivered) delivered"
         if !notifications.failed.isEmpty {

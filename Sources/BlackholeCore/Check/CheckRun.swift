@@ -25,15 +25,18 @@ public struct CheckRun: Sendable {
         let started = clock.now()
         let deadline = started + config.alerting.checkBudget
         async let resources = ResourceRecorder(sampler: sampler, store: store).run(diskPaths: diskPaths)
+        // P2P only where peers are configured: a node without bootstrap peers has nothing to judge.
+        async let p2p: P2PStatusReport? = config.p2p.bootstrap.isEmpty ? nil : P2PMonitor(store: store, clock: clock).run(config.p2p)
         let health = try await HealthMonitor(prober: ServiceProber(http: http), store: store, clock: clock).run(config.health)
         let snapshot = try await resources
+        let peers = try await p2p
         let alerts = try AlertCycle(store: store, config: config, clock: clock).run(rootCauses: health.rootCauses)
         let senders = notificationSenders(config.notificationChannels, http: http)
         let delivery = try await OutboxDelivery(store: store, senders: senders, clock: clock, maxAge: config.alerting.outboxMaxAge)
             .deliver(deadline: deadline)
         let pruned = try Pruner(store).prune(retention: config.storage.retention, now: clock.now(), dryRun: false)
         return CheckReport(time: started, duration: clock.now().timeIntervalSince(started), health: health,
-                           alerts: alerts.active, resources: snapshot, notifications: delivery, pruned: pruned.total,
+                           alerts: alerts.active, resources: snapshot, p2p: peers, notifications: delivery, pruned: pruned.total,
                            rules: config.alertRules)
     }
 }

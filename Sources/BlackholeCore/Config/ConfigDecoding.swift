@@ -139,7 +139,16 @@ enum ConfigDecoding {
                 if count < 0 { value.problem("must not be negative") }
                 p2p.minConnections = count
             case "max_latency_threshold": p2p.maxLatencyThreshold = positive(value) ?? p2p.maxLatencyThreshold
-            case "bootstrap": p2p.bootstrap = value.strings() ?? []
+            case "bootstrap":
+                p2p.bootstrap = value.sequence()?.compactMap { item in
+                    guard let text = item.string() else { return nil }
+                    do {
+                        return try Multiaddr(text).description
+                    } catch {
+                        item.problem((error as? BlackholeError)?.message ?? "\(error)")
+                        return nil
+                    }
+                } ?? []
             default: p2p.mdns = value.bool() ?? p2p.mdns
             }
         }

@@ -17,13 +17,13 @@ public struct Configuration: Sendable, Equatable {
 
 /// Every kind of data the store keeps, each with its own retention (`storage.retention.KIND`).
 public enum DataKind: String, CaseIterable, Sendable, Codable {
-    case metrics, spans, alerts
+    case metrics, spans, alerts, peers
 
     public var defaultRetention: TimeInterval {
         switch self {
         case .metrics: 24 * 3600
         case .spans: 72 * 3600
-        case .alerts: 7 * 86_400
+        case .alerts, .peers: 7 * 86_400
         }
     }
 }

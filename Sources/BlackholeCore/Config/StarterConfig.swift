@@ -14,6 +14,7 @@ public enum StarterConfig {
         metrics: 24h
         spans: 72h
         alerts: 7d
+        peers: 7d           # peers not seen (reachable) for this long are forgotten
 
     health:
       check_interval: 30s   # how often `telemetry serve` probes; cron sets its own pace

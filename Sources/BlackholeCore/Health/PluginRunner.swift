@@ -50,7 +50,7 @@ enum PluginRunner {
         }
         if timedOut {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            while process.isRunning { try? await Task.sleep(nanoseconds: 5_000_000) }  // reaped: no zombie left behind
             return (.unreachable, "timed out after \(DurationText.format(timeout)); plugin killed")
         }
         let text = (FileManager.default.contents(atPath: outputPath)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? ""

@@ -6,8 +6,9 @@ public enum Schema {
         SamplerState.migration,
         HealthStore.migration,
         AlertStore.migration,
+        PeerStore.migration,
     ]
 
     /// What `prune` deletes, per kind of data.
-    static let retentionTargets: [RetentionTarget] = [MetricStore.retention] + AlertStore.retentionTargets
+    static let retentionTargets: [RetentionTarget] = [MetricStore.retention] + AlertStore.retentionTargets + [PeerStore.retention]
 }

@@ -34,10 +34,11 @@ struct CheckCommand: AsyncParsableCommand {
                 try await CheckRun(config: config, store: store, clock: context.clock, http: http,
                                    sampler: ResourceSampler(clock: context.clock), diskPaths: context.diskPaths(config)).run()
             }
-        } catch let error as BlackholeError {
+        } catch {
             // Whatever stops a run is UNKNOWN to a monitoring system, not a generic failure.
-            if nagios { print("BLACKHOLE UNKNOWN - \(error.message)") }
-            FileHandle.standardError.write(Data("blackhole: \(error.message)\n".utf8))
+            let message = (error as? BlackholeError)?.message ?? "\(error)"
+            if nagios { print("BLACKHOLE UNKNOWN - \(message)") }
+            FileHandle.standardError.write(Data("blackhole: \(message)\n".utf8))
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
         if nagios {

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `p2p status` and its part in `check`, against a real py-libp2p host on 127.0.0.1.
+@Suite(.serialized) struct P2PCLITests {
+    @Test func statusOfARealPeer() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let host = try FixtureProcess(["python3", Fixtures.path("p2p_peer.py"), "libp2p"])
+        let peerID = try #require(host.firstLine.components(separatedBy: "/p2p/").last)
+        let result = try cli.run("p2p", "status", "--peer", host.firstLine, "--peer", "/ip4/127.0.0.1/tcp/1", "--json")
+        #expect(result.status == 1, "degraded: 1 reachable of min_connections 3; \(result.stderr)")
+        let json = result.json
+        #expect(json["status"] as? String == "degraded" && json["connected_peers"] as? Int == 1)
+        #expect(json["network_reachable"] as? Bool == true && (json["average_latency_ms"] as? Double ?? 0) > 0)
+        #expect(json["last_checked"] as? String != nil)
+        let peers = try #require(json["peers"] as? [[String: Any]])
+        let found = try #require(peers.first { $0["reachable"] as? Bool == true })
+        #expect(found["peer_id"] as? String == peerID)
+        #expect((found["security_protocols"] as? [String])?.contains("/noise") == true)
+        #expect((found["latency_ms"] as? Double ?? 0) > 0)
+        #expect(peers.contains { $0["state"] as? String == "unreachable" })
+
+        let recorded = try cli.run("telemetry", "metrics", "p2p.peer.connections", "--json")
+        #expect((recorded.json["series"] as? [[String: Any]])?.first?["last"] as? Double == 1)
+        #expect(try cli.run("telemetry", "metrics", "p2p.latency_ms", "--json").json["series"] as? [Any] != nil)
+
+        let text = try cli.run("p2p", "status")
+        #expect(text.status == 1 && text.stdout.contains("(discovered)") == false && text.stdout.contains(peerID),
+                "peers probed once are remembered for later runs")
+    }
+
+    @Test func noPeersIsUnhealthyAndBadAddressesAreNamed() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let none = try cli.run("p2p", "status")
+        #expect(none.status == 2 && none.stdout.hasPrefix("P2P unhealthy: 0 peers reachable (no peers known"))
+        let bad = try cli.run("p2p", "status", "--peer", "/ip4/999.1.1.1/tcp/4001")
+        expectOneLineError(bad, containing: "invalid multiaddr \"/ip4/999.1.1.1/tcp/4001\": \"999.1.1.1\" is not an IPv4 address")
+        #expect(bad.status == 64)
+        let config = cli.write("c.yaml", "p2p:\n  bootstrap:\n    - /ip4/1.2.3.4/tcp/4001\n    - /ip4/1.2.3.4/tcp/99999\n")
+        let validate = try cli.run("config", "validate", "--config", config)
+        #expect(validate.stdout.hasPrefix("\(config):4:7: p2p.bootstrap[1]: invalid multiaddr"), "\(validate.stdout)")
+    }
+
+    /// The design document's p2p_low_connectivity rule, end to end: one reachable bootstrap peer
+    /// of min_connections 3, for the rule's duration (shortened from 1m to 2s so the test does
+    /// not wait a minute; the 1m case is the evaluator's, with an injected clock).
+    @Test func lowConnectivityFiresThroughCheck() async throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let host = try FixtureProcess(["python3", Fixtures.path("p2p_peer.py"), "libp2p"])
+        let receiver = try FixtureServer()
+        let config = cli.write("c.yaml", """
+            p2p:
+              min_connections: 3
+              bootstrap: [\(host.firstLine)]
+            alert_rules:
+              - id: p2p_low_connectivity
+                name: Low P2P Connectivity
+                description: Number of P2P connections is below minimum
+                metric: p2p.peer.connections
+                condition: lt
+                threshold: 3.0
+                duration: 2s
+                severity: warning
+                notification_channels: [hook]
+            notification_channels:
+              - { name: hook, type: webhook, config: { url: "\(receiver.url("/webhook"))" } }
+            """)
+        let first = try cli.run("telemetry", "check", "--config", config, "--json")
+        #expect(first.status == 1, "\(first.stderr)")
+        #expect((first.json["p2p"] as? [String: Any])?["connected_peers"] as? Int == 1)
+        #expect((first.json["alerts"] as? [[String: Any]])?.first?["state"] as? String == "pending")
+        try await Task.sleep(nanoseconds: 2_200_000_000)
+        let second = try cli.run("telemetry", "check", "--config", config, "--nagios")
+        #expect(second.status == 1 && second.stdout.contains("'p2p peers'=1"), "\(second.stdout)")
+        let received = try await receiver.received()
+        #expect(received.count == 1 && received.first?["rule_id"] as? String == "p2p_low_connectivity")
+        #expect(received.first?["type"] as? String == "p2p_network" && received.first?["state"] as? String == "firing")
+    }
+}
