@@ -81,3 +81,46 @@ import TestSupport
         #expect(received.first?["type"] as? String == "p2p_network" && received.first?["state"] as? String == "firing")
     }
 }
+
+/// `p2p discover` inside a network namespace of the test's own: a real py-libp2p host announced
+/// by python-zeroconf over mDNS, and a /dnsaddr name served by a dnslib DNS server.
+@Suite(.serialized) struct DiscoverCLITests {
+    @Test func findsPeersOverMDNSAndDNSAddr() throws {
+        let namespace = try NetworkNamespace()
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let host = try FixtureProcess(namespace.inside(["python3", Fixtures.path("p2p_peer.py"), "libp2p"]))
+        let peerID = try #require(host.firstLine.components(separatedBy: "/p2p/").last)
+        let other = "/ip4/127.0.0.1/tcp/9/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN"
+        let responder = try FixtureProcess(namespace.inside(["python3", Fixtures.path("mdns_responder.py"), host.firstLine]))
+        let dns = try FixtureProcess(namespace.inside(["python3", Fixtures.path("dns_server.py"), "bootstrap.example.test",
+                                                       host.firstLine, other]))
+        #expect(responder.firstLine == "ready" && dns.firstLine == "ready")
+
+        func discover(_ arguments: String...) throws -> CLI.Result {
+            try cli.run(["p2p", "discover"] + arguments, inside: namespace)
+        }
+        let viaMDNS = try discover("--mdns", "--timeout", "2s", "--json")
+        #expect(viaMDNS.status == 0, "\(viaMDNS.stderr)")
+        let sources = try #require(viaMDNS.json["sources"] as? [[String: Any]])
+        #expect(sources.first { $0["name"] as? String == "mdns" }?["found"] as? Int == 1)
+        let peer = try #require((viaMDNS.json["peers"] as? [[String: Any]])?.first)
+        #expect(peer["address"] as? String == host.firstLine && peer["source"] as? String == "mdns")
+        #expect(peer["new"] as? Bool == true && peer["reachable"] as? Bool == true && peer["peer_id"] as? String == peerID)
+
+        let config = cli.write("c.yaml", "p2p:\n  bootstrap: [/dnsaddr/bootstrap.example.test/p2p/\(peerID)]\n")
+        let viaDNS = try discover("--config", config, "--timeout", "2s", "--json")
+        let found = try #require(viaDNS.json["peers"] as? [[String: Any]])
+        #expect(found.map { $0["address"] as? String } == [host.firstLine], "the entry of another peer id is left out")
+        #expect(found.first?["new"] as? Bool == false, "already known from mDNS")
+
+        let status = try cli.run(["p2p", "status", "--json"], inside: namespace)
+        #expect(status.json["connected_peers"] as? Int == 1, "discovered peers are probed by status from then on")
+        let metric = try cli.run("telemetry", "metrics", "p2p.discovery.duration_ms", "--json")
+        #expect((metric.json["series"] as? [[String: Any]])?.first?["count"] as? Int == 2)
+
+        let unresolvable = cli.write("u.yaml", "p2p:\n  bootstrap: [/dnsaddr/nothing.example.test]\n")
+        let empty = try discover("--config", unresolvable, "--timeout", "1s")
+        #expect(empty.status == 1 && empty.stdout.contains("No peers found."))
+    }
+}

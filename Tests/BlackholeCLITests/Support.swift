@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The built `blackhole` binary, run as an operator or a script would run it.
 struct CLI {
@@ -29,7 +30,7 @@ struct CLI {
     init() {
         home = NSTemporaryDirectory() + "blackhole-cli-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        environment = ["HOME": home, "PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": home + "/config",
+        environment = ["HOME": home, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "XDG_CONFIG_HOME": home + "/config",
                        "XDG_STATE_HOME": home + "/state", "LANG": "C.UTF-8"]
     }
 
@@ -42,10 +43,16 @@ struct CLI {
         return target
     }
 
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// Starts the binary with `arguments`; inside a network namespace when one is given.
+    func start(_ arguments: [String], inside namespace: NetworkNamespace? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
+        if let namespace {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = namespace.inside([Self.binary] + arguments)
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = arguments
+        }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -60,8 +67,8 @@ struct CLI {
         try run(arguments)
     }
 
-    func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try start(arguments)
+    func run(_ arguments: [String], inside namespace: NetworkNamespace? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, inside: namespace)
         return Self.finish(process, out, err)
     }
 
