@@ -118,6 +118,8 @@ import Testing
             #expect(result.outcome == .answered(status), "exit \(code)")
             #expect(result.message == "code \(code): status $HOME; `x`", "no shell expanded the argument")
         }
+        let mask = try await probe("exec:\(plugin) mask")
+        #expect(mask.message == "SigBlk:\t0000000000000000", "plugins start with no signal blocked (their own alarm() must work)")
         let started = Date()
         let stuck = try await probe("exec:/bin/sleep 30", timeout: 0.3)
         #expect(stuck.outcome == .unreachable && stuck.message.hasPrefix("timed out after 300ms"))

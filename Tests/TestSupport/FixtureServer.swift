@@ -67,11 +67,12 @@ public final class FixtureProcess: @unchecked Sendable {
         }
         firstLine = String(decoding: line, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
         guard !firstLine.isEmpty else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw CocoaError(.fileReadCorruptFile)
         }
     }
 
-    // No waitUntilExit: Foundation reaps the child itself, and waiting from a task can hang.
-    deinit { process.terminate() }
+    // SIGKILL, not terminate(): a child started from a task inherits its thread's signal mask,
+    // where SIGTERM is blocked. No waitUntilExit: Foundation reaps the child itself.
+    deinit { kill(process.processIdentifier, SIGKILL) }
 }

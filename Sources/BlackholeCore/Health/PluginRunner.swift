@@ -22,48 +22,61 @@ enum PluginRunner {
             try? FileManager.default.removeItem(atPath: outputPath)
         }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = Array(words.dropFirst())
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let finished = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in finished.continuation.finish() }
+        let started = ContinuousClock.now
+        let pid: pid_t
         do {
-            try process.run()
+            pid = try spawn(program, arguments: words, output: output.fileDescriptor)
         } catch {
-            return (.answered(.unknown), "cannot run \(program): \(FileErrors.reason(error))")
+            return (.answered(.unknown), "cannot run \(program): \((error as? BlackholeError)?.message ?? "\(error)")")
         }
-        let timedOut = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for await _ in finished.stream {}
-                return false
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if ContinuousClock.now - started > .nanoseconds(Int64(timeout * 1e9)) {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)  // reaped: no zombie left behind
+                return (.unreachable, "timed out after \(DurationText.format(timeout)); plugin killed")
             }
-            group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-                return true
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            return first
+            try? await Task.sleep(nanoseconds: 5_000_000)
         }
-        if timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            while process.isRunning { try? await Task.sleep(nanoseconds: 5_000_000) }  // reaped: no zombie left behind
-            return (.unreachable, "timed out after \(DurationText.format(timeout)); plugin killed")
-        }
-        let text = (FileManager.default.contents(atPath: outputPath)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? ""
+        let text = FileManager.default.contents(atPath: outputPath).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? ""
         let message = text.split(separator: "\n").first.map(String.init) ?? ""
-        guard process.terminationReason == .exit else {
-            return (.answered(.unknown), "plugin killed by signal \(process.terminationStatus)")
-        }
-        switch process.terminationStatus {
+        // WIFEXITED / WEXITSTATUS, which Swift does not import as functions.
+        guard status & 0x7f == 0 else { return (.answered(.unknown), "plugin killed by signal \(status & 0x7f)") }
+        switch (status >> 8) & 0xff {
         case 0: return (.answered(.healthy), message)
         case 1: return (.answered(.degraded), message)
         case 2: return (.answered(.unhealthy), message)
-        default: return (.answered(.unknown), message.isEmpty ? "plugin exited \(process.terminationStatus)" : message)
+        case let code: return (.answered(.unknown), message.isEmpty ? "plugin exited \(code)" : message)
         }
+    }
+
+    /// posix_spawn with the signal mask cleared and default dispositions: a child started from a
+    /// task's thread would otherwise inherit blocked signals, and a plugin's own alarm() timeout
+    /// (check_http's) would never fire.
+    private static func spawn(_ program: String, arguments: [String], output: Int32) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, program, &actions, &attributes, argv, environ)
+        guard result == 0 else { throw BlackholeError(.environment, String(cString: strerror(result))) }
+        return pid
     }
 }
 
