@@ -512,13 +512,13 @@ _blackhole_p2p() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status)
+    status|discover)
         # Offer subcommand argument completions
         "_blackhole_p2p_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status discover' -- "${cur}"))
         ;;
     esac
 }
@@ -544,6 +544,29 @@ _blackhole_p2p_status() {
         return
         ;;
     '--sample')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_blackhole_p2p_discover() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --mdns --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --timeout)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
     '--timeout')

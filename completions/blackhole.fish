@@ -59,6 +59,8 @@ function __blackhole_parse_tokens -S
             switch $unparsed_tokens[1]
             case 'status'
                 __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'peer=+' 'sample=' 'timeout=' 'version' 'h/help'
+            case 'discover'
+                __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'mdns' 'timeout=' 'version' 'h/help'
             end
         case 'config'
             __blackhole_parse_subcommand 0 'version' 'h/help'
@@ -274,6 +276,7 @@ complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_op
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p" version' -l 'version' -d 'Show the version.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole p2p" -eq 1' -fa 'status' -d 'Probe the known peers (TCP connect + multistream-select) and judge connectivity.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole p2p" -eq 1' -fa 'discover' -d 'Find peers (bootstrap list, /dnsaddr names, libp2p mDNS), probe and record them.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" json' -l 'json' -d 'Print one JSON object instead of text.'
@@ -286,6 +289,17 @@ complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_op
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" timeout' -l 'timeout' -d 'Give each peer this long: 500ms, 5s.' -rfka ''
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" version' -l 'version' -d 'Show the version.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" db' -l 'db' -d 'Database file (env BLACKHOLE_DB; default ~/.local/state/blackhole/telemetry.db).' -rF
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" config' -l 'config' -d 'Config file (env BLACKHOLE_CONFIG; default ~/.config/blackhole/config.yaml, then /etc/blackhole/config.yaml).' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" no-color' -l 'no-color' -d 'No colour, even on a terminal (also NO_COLOR).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" utc' -l 'utc' -d 'Show times in UTC instead of local time.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors (and --json output).'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" v verbose' -l 'verbose' -s 'v' -d 'Print more detail.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" mdns' -l 'mdns' -d 'Also ask the local network (libp2p mDNS), whatever p2p.mdns says.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" timeout' -l 'timeout' -d 'How long each source and each probe may take.' -rfka ''
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" version' -l 'version' -d 'Show the version.'
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole p2p discover" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config" version' -l 'version' -d 'Show the version.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole config" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_positional "blackhole config" -eq 1' -fa 'init' -d 'Write a commented starter config (to --config, or ~/.config/blackhole/config.yaml).'
