@@ -26,6 +26,11 @@ import TestSupport
         #expect((recorded.json["series"] as? [[String: Any]])?.first?["last"] as? Double == 1)
         #expect(try cli.run("telemetry", "metrics", "p2p.latency_ms", "--json").json["series"] as? [Any] != nil)
 
+        // One p2p.ping span per probe, under the run's p2p.status span, in the real SQLite file.
+        let spans = try sqlite(cli.path("state/blackhole/telemetry.db"),
+                               "SELECT name, count(*) FROM spans GROUP BY name ORDER BY name; SELECT count(DISTINCT trace_id) FROM spans;")
+        #expect(spans == "p2p.ping|2\np2p.status|1\n1\n")
+
         let text = try cli.run("p2p", "status")
         #expect(text.status == 1 && text.stdout.contains("(discovered)") == false && text.stdout.contains(peerID),
                 "peers probed once are remembered for later runs")
@@ -119,8 +124,34 @@ import TestSupport
         let metric = try cli.run("telemetry", "metrics", "p2p.discovery.duration_ms", "--json")
         #expect((metric.json["series"] as? [[String: Any]])?.first?["count"] as? Int == 2)
 
+        let discoveries = try sqlite(cli.path("state/blackhole/telemetry.db"), """
+            SELECT s.name, p.name FROM spans s JOIN spans p ON s.parent_span_id = p.span_id AND s.trace_id = p.trace_id
+            WHERE p.name = 'p2p.discovery' ORDER BY s.name;
+            """)
+        #expect(discoveries == """
+            p2p.discovery.bootstrap|p2p.discovery
+            p2p.discovery.bootstrap|p2p.discovery
+            p2p.discovery.mdns|p2p.discovery
+            p2p.ping|p2p.discovery
+            p2p.ping|p2p.discovery
+
+            """, "one p2p.discovery span per run, a child per source and per probe")
+
         let unresolvable = cli.write("u.yaml", "p2p:\n  bootstrap: [/dnsaddr/nothing.example.test]\n")
         let empty = try discover("--config", unresolvable, "--timeout", "1s")
         #expect(empty.status == 1 && empty.stdout.contains("No peers found."))
     }
+}
+
+/// Debian's sqlite3 reading the database as an operator would.
+func sqlite(_ database: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [database, sql]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text
 }

@@ -16,14 +16,16 @@ public struct DiscoveryRun: Sendable {
 
     public func run(_ settings: P2PSettings, mdns: Bool, timeout: Double, mdnsPort: UInt16 = 5353) async throws -> DiscoveryReport {
         let started = ContinuousClock.now
-        async let bootstrap = source("bootstrap") {
+        let startedAt = Date()
+        let traceID = Span.newTraceID(), rootID = Span.newSpanID()
+        async let bootstrap = source("bootstrap", traceID: traceID, parent: rootID) {
             var found: [Multiaddr] = []
             for text in settings.bootstrap {
                 found += try await discovery.resolve(try Multiaddr(text), timeout: timeout)
             }
             return found
         }
-        async let local = mdns ? source("mdns") { try await discovery.mdns(timeout: timeout, port: mdnsPort) } : nil
+        async let local = mdns ? source("mdns", traceID: traceID, parent: rootID) { try await discovery.mdns(timeout: timeout, port: mdnsPort) } : nil
         let sources = [try await bootstrap] + [await local].compactMap { $0 }
 
         var origin: [String: String] = [:]
@@ -33,12 +35,7 @@ public struct DiscoveryRun: Sendable {
         let addresses = sources.flatMap(\.found).reduce(into: [Multiaddr]()) { list, address in
             if !list.contains(address) { list.append(address) }
         }
-        let results = await withTaskGroup(of: (Int, PeerProbeResult).self) { group in
-            for (index, address) in addresses.enumerated() {
-                group.addTask { (index, await prober.probe(address, timeout: timeout)) }
-            }
-            return await group.reduce(into: [PeerProbeResult?](repeating: nil, count: addresses.count)) { $0[$1.0] = $1.1 }
-        }.compactMap { $0 }
+        let (results, pings) = await prober.probeAll(addresses, timeout: timeout, traceID: traceID, parent: rootID)
         let now = clock.now()
         let new = try PeerStore(store).record(results, source: origin, at: now)
         let duration = PeerProber.seconds(ContinuousClock.now - started)
@@ -46,20 +43,30 @@ public struct DiscoveryRun: Sendable {
             Sample("p2p.discovery.duration_ms", duration * 1000, time: now),
             Sample("p2p.discovery.peers_found", Double(results.count), time: now),
         ])
+        let root = Span(traceID: traceID, spanID: rootID, parentSpanID: nil, name: "p2p.discovery", start: startedAt,
+                        end: startedAt + duration, attributes: ["p2p.peers_found": .int(Int64(results.count))])
+        try SpanStore(store).write([root] + sources.map(\.span) + pings)
         return DiscoveryReport(
             sources: sources.map(\.source), duration: duration,
             peers: results.map { DiscoveryReport.Peer(probe: $0, source: origin[$0.address] ?? "", isNew: new.contains($0.address)) })
     }
 
-    private func source(_ name: String, _ find: @Sendable () async throws -> [Multiaddr]) async -> (source: DiscoveryReport.Source, found: [Multiaddr]) {
-        let started = ContinuousClock.now
+    /// Asks one source, timed, as a `p2p.discovery.NAME` span under the discovery's.
+    private func source(_ name: String, traceID: Data, parent: Data, _ find: @Sendable () async throws -> [Multiaddr]) async
+        -> (source: DiscoveryReport.Source, found: [Multiaddr], span: Span) {
+        let start = Date()
+        var found: [Multiaddr] = []
+        var failure: String?
         do {
-            let found = try await find()
-            return (DiscoveryReport.Source(name: name, found: found.count, duration: PeerProber.seconds(ContinuousClock.now - started), error: nil), found)
+            found = try await find()
         } catch {
-            let message = (error as? BlackholeError)?.message ?? "\(error)"
-            return (DiscoveryReport.Source(name: name, found: 0, duration: PeerProber.seconds(ContinuousClock.now - started), error: message), [])
+            failure = (error as? BlackholeError)?.message ?? "\(error)"
         }
+        let end = Date()
+        let span = Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: parent, name: "p2p.discovery.\(name)", start: start,
+                        end: end, statusCode: failure == nil ? .unset : .error, statusMessage: failure ?? "",
+                        attributes: ["p2p.source": .string(name), "p2p.peers_found": .int(Int64(found.count))])
+        return (DiscoveryReport.Source(name: name, found: found.count, duration: end.timeIntervalSince(start), error: failure), found, span)
     }
 }
 

@@ -24,18 +24,19 @@ public struct P2PMonitor: Sendable {
     public func run(_ settings: P2PSettings, extra: [String] = [], sample: Int = 5, timeout: Double = 5) async throws -> P2PStatusReport {
         let peers = try peers(settings, extra: extra)
         let addresses = try peers.map { try Multiaddr($0.address) }
-        let results = await withTaskGroup(of: (Int, PeerProbeResult).self) { group in
-            for (index, address) in addresses.enumerated() {
-                group.addTask { (index, await prober.probe(address, timeout: timeout)) }
-            }
-            return await group.reduce(into: [PeerProbeResult?](repeating: nil, count: addresses.count)) { $0[$1.0] = $1.1 }
-        }.compactMap { $0 }
+        let traceID = Span.newTraceID(), rootID = Span.newSpanID()
+        let started = Date()
+        let (results, pings) = await prober.probeAll(addresses, timeout: timeout, traceID: traceID, parent: rootID)
         let now = clock.now()
         try PeerStore(store).record(results, source: Dictionary(peers.map { ($0.address, $0.source) }, uniquingKeysWith: { a, _ in a }), at: now)
         let report = P2PStatusReport(settings: settings, peers: results, sample: sample, checkedAt: now)
         var samples = [Sample("p2p.peer.connections", Double(report.connectedPeers), time: now)]
         if let latency = report.averageLatency { samples.append(Sample("p2p.latency_ms", latency * 1000, time: now)) }
         try MetricStore(store).record(samples)
+        let root = Span(traceID: traceID, spanID: rootID, parentSpanID: nil, name: "p2p.status", start: started, end: Date(),
+                        statusCode: report.status == .healthy ? .unset : .error, statusMessage: report.reasons.joined(separator: "; "),
+                        attributes: ["p2p.connected_peers": .int(Int64(report.connectedPeers)), "p2p.status": .string(report.status.rawValue)])
+        try SpanStore(store).write([root] + pings)
         return report
     }
 }

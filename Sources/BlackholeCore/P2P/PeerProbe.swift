@@ -202,3 +202,33 @@ private struct MessageReader {
         }
     }
 }
+
+extension PeerProber {
+    /// Probes every address at once. Each probe is also a `p2p.ping` span, a child of `parent`
+    /// in trace `traceID`, so slow or failing peers show up in the traces.
+    func probeAll(_ addresses: [Multiaddr], timeout: Double, traceID: Data, parent: Data) async -> (results: [PeerProbeResult], spans: [Span]) {
+        let probed = await withTaskGroup(of: (Int, PeerProbeResult, Span).self) { group in
+            for (index, address) in addresses.enumerated() {
+                group.addTask {
+                    let start = Date()
+                    let result = await probe(address, timeout: timeout)
+                    return (index, result, Self.span(for: result, traceID: traceID, parent: parent, start: start, end: Date()))
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
+        }
+        return (probed.map(\.1), probed.map(\.2))
+    }
+
+    static func span(for result: PeerProbeResult, traceID: Data, parent: Data, start: Date, end: Date) -> Span {
+        var attributes: [String: AttributeValue] = [
+            "peer.address": .string(result.address), "p2p.state": .string(result.state.rawValue),
+            "p2p.security_protocols": .array(result.security.map(AttributeValue.string)),
+        ]
+        if let peerID = result.peerID { attributes["peer.id"] = .string(peerID) }
+        if let latency = result.latency { attributes["p2p.latency_ms"] = .double(latency * 1000) }
+        let failed = !result.reachable && result.state != .notProbed
+        return Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: parent, name: "p2p.ping", kind: .client,
+                    start: start, end: end, statusCode: failed ? .error : .unset, statusMessage: result.error ?? "", attributes: attributes)
+    }
+}

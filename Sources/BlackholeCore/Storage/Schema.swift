@@ -7,8 +7,10 @@ public enum Schema {
         HealthStore.migration,
         AlertStore.migration,
         PeerStore.migration,
+        SpanStore.migration,
     ]
 
     /// What `prune` deletes, per kind of data.
-    static let retentionTargets: [RetentionTarget] = [MetricStore.retention] + AlertStore.retentionTargets + [PeerStore.retention]
+    static let retentionTargets: [RetentionTarget] = [MetricStore.retention, SpanStore.retention] + AlertStore.retentionTargets
+        + [PeerStore.retention]
 }
