@@ -10,11 +10,15 @@ struct Blackhole: AsyncParsableCommand {
         commandName: "blackhole",
         abstract: "Operational telemetry for Blackhole P2P nodes.",
         discussion: """
-            Health, resources, metrics and alerts for one node, kept in one SQLite database.
+            Service health, resources, alerts and peer connectivity for one node, kept in one
+            SQLite database.
 
             Examples:
+              blackhole telemetry check              # what is wrong now (cron: every minute)
+              blackhole telemetry health             # each service as last checked
+              blackhole telemetry alerts             # what is firing, since when
               blackhole telemetry resources          # what the machine is doing now
-              blackhole telemetry metrics            # what has been recorded
+              blackhole p2p status                   # how many peers answer, how fast
               blackhole config init                  # write a commented starter config
             """,
         version: version,

@@ -145,8 +145,8 @@ import Testing
         #expect(try metrics.latest().count == 2)
 
         let done = try pruner.prune(retention: [.metrics: 3600], now: now, dryRun: false)
-        #expect(done.kinds.map(\.kind) == [.metrics, .alerts, .peers])
-        #expect(done.kinds.map(\.rows) == [8, 0, 0])
+        #expect(done.kinds.map(\.kind) == [.metrics, .spans, .alerts, .peers])
+        #expect(done.kinds.map(\.rows) == [8, 0, 0, 0])
         #expect(try metrics.latest() == [Sample("kept", 2, time: now - 60)])
         #expect(try metrics.names() == ["kept"])  // the emptied series is gone too
         #expect(try pruner.prune(retention: [.metrics: 3600], now: now, dryRun: false).total == 0)
