@@ -23,7 +23,7 @@ enum UDPExchange {
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
             throw BlackholeError(.environment, "\(host) is not an IPv4 address")
         }
-        if (host as NSString).hasPrefix("224.") {
+        if host.hasPrefix("224.") {
             var on: UInt8 = 1, ttl: UInt8 = 255
             setsockopt(descriptor, Int32(IPPROTO_IP), IP_MULTICAST_LOOP, &on, 1)
             setsockopt(descriptor, Int32(IPPROTO_IP), IP_MULTICAST_TTL, &ttl, 1)

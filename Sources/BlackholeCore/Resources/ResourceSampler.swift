@@ -27,8 +27,7 @@ public struct ResourceSampler: Sendable {
         }
         let load = try source.loadAverages()
         let memory = try source.memory()
-        var seenPaths = Set<String>()
-        let disks = try diskPaths.filter { seenPaths.insert($0).inserted }.map(source.disk)
+        let disks = try diskPaths.uniqued().map(source.disk)
         let snapshot = ResourceSnapshot(
             time: current.time,
             window: current.time.timeIntervalSince(baseline.time),
