@@ -20,7 +20,7 @@ public struct PeerDiscovery: Sendable {
             guard let message = try? DNSMessage(parsing: datagram), message.isResponse else { continue }
             found += Self.dnsaddrs(in: message.records, name: nil)
         }
-        return found.uniqued()
+        return found.removingDuplicates()
     }
 
     /// `/dnsaddr/host[/p2p/ID]` to the addresses in `_dnsaddr.host`'s TXT records (following

@@ -32,7 +32,7 @@ public struct DiscoveryRun: Sendable {
         for entry in sources {
             for address in entry.found where origin[address.description] == nil { origin[address.description] = entry.source.name }
         }
-        let addresses = sources.flatMap(\.found).uniqued()
+        let addresses = sources.flatMap(\.found).removingDuplicates()
         let (results, pings) = await prober.probeAll(addresses, timeout: timeout, traceID: traceID, parent: rootID)
         let now = clock.now()
         let new = try PeerStore(store).record(results, source: origin, at: now)

@@ -27,7 +27,7 @@ public struct ResourceSampler: Sendable {
         }
         let load = try source.loadAverages()
         let memory = try source.memory()
-        let disks = try diskPaths.uniqued().map(source.disk)
+        let disks = try diskPaths.removingDuplicates().map(source.disk)
         let snapshot = ResourceSnapshot(
             time: current.time,
             window: current.time.timeIntervalSince(baseline.time),
