@@ -4,11 +4,11 @@ import Testing
 
 @Suite struct ConfigTests {
     func problems(_ yaml: String) -> [String] {
-        ConfigLoader.decode(yaml: yaml, file: "c.yaml").1.map(\.description)
+        ConfigDecoding.decode(yaml: yaml, file: "c.yaml").1.map(\.description)
     }
 
     @Test func starterFileIsValidAndCarriesTheSeedRules() throws {
-        let (config, problems) = ConfigLoader.decode(yaml: StarterConfig.text)
+        let (config, problems) = ConfigDecoding.decode(yaml: StarterConfig.text)
         #expect(problems.isEmpty, "\(problems)")
         #expect(config.alertRules.map(\.id) == ["service_down", "high_cpu_usage", "p2p_low_connectivity", "high_response_time"])
         let down = try #require(config.alertRules.first)
@@ -20,13 +20,13 @@ import Testing
     }
 
     @Test func emptyFileMeansDefaults() {
-        let (config, problems) = ConfigLoader.decode(yaml: "")
+        let (config, problems) = ConfigDecoding.decode(yaml: "")
         #expect(problems.isEmpty)
         #expect(config == Configuration())
     }
 
     @Test func readsTheDesignDocumentsKeys() throws {
-        let (config, problems) = ConfigLoader.decode(yaml: """
+        let (config, problems) = ConfigDecoding.decode(yaml: """
             storage: { path: /var/lib/bh.db, retention: { metrics: 12h } }
             health:
               check_interval: 10s
@@ -178,10 +178,10 @@ import Testing
     }
 
     @Test func shownConfigReadsBackAsTheSameConfig() throws {
-        let (config, _) = ConfigLoader.decode(yaml: StarterConfig.text)
+        let (config, _) = ConfigDecoding.decode(yaml: StarterConfig.text)
         let shown = ConfigReport(source: nil, database: "/db", config: config).renderText(TextStyle())
         let body = shown.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
-        let (again, problems) = ConfigLoader.decode(yaml: body)
+        let (again, problems) = ConfigDecoding.decode(yaml: body)
         #expect(problems.isEmpty, "\(problems)")
         #expect(again == config)
     }

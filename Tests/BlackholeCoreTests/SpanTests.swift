@@ -21,7 +21,7 @@ import Testing
         #expect(read == [root, child])
         #expect(read[0].duration == 1.5 && read[0].attributes == attributes)
         #expect(trace.count == 16 && root.spanID.count == 8 && trace.hex.count == 32)
-        #expect(try spans.spans(named: "child").first?.statusMessage == "boom")
+        #expect(read[1].statusMessage == "boom" && read[1].statusCode == .error)
     }
 
     @Test func attributeValuesUseOTLPJSON() throws {

@@ -153,7 +153,11 @@ public struct AlertStore: Sendable {
 
     /// Notifications waiting for delivery (not given up on).
     public func pendingNotifications() throws -> Int {
-        try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox WHERE expired_ms IS NULL") ?? 0 }
+        try store.read(Self.pendingNotifications)
+    }
+
+    static func pendingNotifications(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE expired_ms IS NULL") ?? 0
     }
 }
 

@@ -142,7 +142,7 @@ public struct OutboxDelivery: Sendable {
                     try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [item.id])
                 }
             }
-            report.waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE expired_ms IS NULL") ?? 0
+            report.waiting = try AlertStore.pendingNotifications(db)
         }
         report.delivered = outcomes.filter { $0.1 == nil }.count
         report.failed = outcomes.compactMap { item, error in error.map { .init(channel: item.channel, error: $0) } }

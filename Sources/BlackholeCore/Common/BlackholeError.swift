@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one error type that reaches the operator: a single line saying what went wrong and where.
 ///
 /// Lower layers throw whatever they throw; the edges (store, config loader, `/proc` readers)
@@ -23,4 +25,16 @@ public struct BlackholeError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String { message }
+}
+
+enum FileErrors {
+    /// The operating system's reason, without Foundation's wrapping sentence.
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return nsError.localizedDescription
+    }
 }

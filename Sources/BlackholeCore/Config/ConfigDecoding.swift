@@ -3,7 +3,7 @@ import Yams
 
 /// Reads a configuration document, collecting every problem rather than stopping at the first.
 enum ConfigDecoding {
-    static func decode(yaml text: String, file: String) -> (Configuration, [ConfigProblem]) {
+    static func decode(yaml text: String, file: String = "config.yaml") -> (Configuration, [ConfigProblem]) {
         let problems = ProblemList(file: file)
         var config = Configuration()
         let root: Node?

@@ -45,11 +45,6 @@ public enum ConfigLoader {
         return config
     }
 
-    /// Decodes configuration text; for tests and for checking the starter file.
-    public static func decode(yaml: String, file: String = "config.yaml") -> (Configuration, [ConfigProblem]) {
-        ConfigDecoding.decode(yaml: yaml, file: file)
-    }
-
     private static func read(_ path: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -15,8 +15,8 @@ public struct DiscoveryRun: Sendable {
     }
 
     public func run(_ settings: P2PSettings, mdns: Bool, timeout: Double, mdnsPort: UInt16 = 5353) async throws -> DiscoveryReport {
-        let started = ContinuousClock.now
-        let startedAt = Date()
+        // One start and end, as the sources' and the pings' spans take theirs: wall-clock Dates.
+        let started = Date()
         let traceID = Span.newTraceID(), rootID = Span.newSpanID()
         async let bootstrap = source("bootstrap", traceID: traceID, parent: rootID) {
             var found: [Multiaddr] = []
@@ -36,13 +36,14 @@ public struct DiscoveryRun: Sendable {
         let (results, pings) = await prober.probeAll(addresses, timeout: timeout, traceID: traceID, parent: rootID)
         let now = clock.now()
         let new = try PeerStore(store).record(results, source: origin, at: now)
-        let duration = PeerProber.seconds(ContinuousClock.now - started)
+        let ended = Date()
+        let duration = ended.timeIntervalSince(started)
         try MetricStore(store).record([
             Sample("p2p.discovery.duration_ms", duration * 1000, time: now),
             Sample("p2p.discovery.peers_found", Double(results.count), time: now),
         ])
-        let root = Span(traceID: traceID, spanID: rootID, parentSpanID: nil, name: "p2p.discovery", start: startedAt,
-                        end: startedAt + duration, attributes: ["p2p.peers_found": .int(Int64(results.count))])
+        let root = Span(traceID: traceID, spanID: rootID, parentSpanID: nil, name: "p2p.discovery", start: started,
+                        end: ended, attributes: ["p2p.peers_found": .int(Int64(results.count))])
         try SpanStore(store).write([root] + sources.map(\.span) + pings)
         return DiscoveryReport(
             sources: sources.map(\.source), duration: duration,

@@ -57,14 +57,6 @@ public struct SpanStore: Sendable {
         }
     }
 
-    /// Spans whose name is `name`, newest first.
-    public func spans(named name: String, limit: Int = 100) throws -> [Span] {
-        try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM spans WHERE name = ? ORDER BY start_ns DESC LIMIT ?", arguments: [name, limit])
-                .map(Self.span)
-        }
-    }
-
     static func span(_ row: Row) -> Span {
         var span = Span(traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], name: row["name"],
                         kind: Span.Kind(rawValue: row["kind"]) ?? .unspecified, start: .distantPast, end: .distantPast,
