@@ -8,9 +8,10 @@ public enum Schema {
         AlertStore.migration,
         PeerStore.migration,
         SpanStore.migration,
+        SpanStore.originsMigration,
     ]
 
     /// What `prune` deletes, per kind of data.
-    static let retentionTargets: [RetentionTarget] = [MetricStore.retention, SpanStore.retention] + AlertStore.retentionTargets
+    static let retentionTargets: [RetentionTarget] = [MetricStore.retention] + SpanStore.retentionTargets + AlertStore.retentionTargets
         + [PeerStore.retention]
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An attribute value with OpenTelemetry's types (AnyValue), arrays and maps included.
-public indirect enum AttributeValue: Sendable, Equatable, Codable {
+public indirect enum AttributeValue: Sendable, Hashable, Codable {
     case string(String)
     case bool(Bool)
     case int(Int64)
@@ -50,8 +50,16 @@ public indirect enum AttributeValue: Sendable, Equatable, Codable {
             } else {
                 self = .int(try container.decode(Int64.self, forKey: .int))
             }
-        } else if let value = try container.decodeIfPresent(Double.self, forKey: .double) {
-            self = .double(value)
+        } else if container.contains(.double) {
+            // Non-finite doubles are written as the strings of proto3's JSON mapping.
+            if let text = try? container.decode(String.self, forKey: .double) {
+                guard let value = ["NaN": Double.nan, "Infinity": .infinity, "-Infinity": -.infinity][text] ?? Double(text) else {
+                    throw DecodingError.dataCorruptedError(forKey: .double, in: container, debugDescription: "doubleValue is not a number")
+                }
+                self = .double(value)
+            } else {
+                self = .double(try container.decode(Double.self, forKey: .double))
+            }
         } else if let text = try container.decodeIfPresent(String.self, forKey: .bytes) {
             guard let data = Data(base64Encoded: text) else {
                 throw DecodingError.dataCorruptedError(forKey: .bytes, in: container, debugDescription: "bytesValue is not base64")
@@ -67,15 +75,73 @@ public indirect enum AttributeValue: Sendable, Equatable, Codable {
     }
 }
 
-/// A span with OpenTelemetry's semantics: 16-byte trace id, 8-byte span id, parent, kind,
-/// start and end in nanoseconds since the epoch, status, attributes, and the service that made it.
-public struct Span: Sendable, Equatable {
-    public enum Kind: Int, Sendable, Codable {
-        case unspecified = 0, `internal` = 1, server = 2, client = 3, producer = 4, consumer = 5
+/// Attributes as OTLP carries them: a map from key to any value.
+public typealias Attributes = [String: AttributeValue]
+
+/// Who produced a span: the resource's attributes (`service.name` among them) and the
+/// instrumentation scope. Many spans share one; it is stored once.
+public struct SpanOrigin: Sendable, Hashable {
+    public var resource: Attributes
+    public var scopeName: String
+    public var scopeVersion: String
+    public var scopeAttributes: Attributes
+
+    public init(resource: Attributes = [:], scopeName: String = "", scopeVersion: String = "", scopeAttributes: Attributes = [:]) {
+        self.resource = resource
+        self.scopeName = scopeName
+        self.scopeVersion = scopeVersion
+        self.scopeAttributes = scopeAttributes
     }
 
-    public enum StatusCode: Int, Sendable, Codable {
+    public init(service: String) { self.init(resource: ["service.name": .string(service)]) }
+
+    /// `service.name`, or the specification's `unknown_service` when a resource has none.
+    public var service: String {
+        if case .string(let name)? = resource["service.name"], !name.isEmpty { return name }
+        return "unknown_service"
+    }
+}
+
+/// A span with OpenTelemetry's semantics: 16-byte trace id, 8-byte span id, parent, kind,
+/// start and end in nanoseconds since the epoch, status, attributes, events, links, and the
+/// resource and scope that made it.
+public struct Span: Sendable, Equatable {
+    public enum Kind: Int, Sendable, Codable, CaseIterable {
+        case unspecified = 0, `internal` = 1, server = 2, client = 3, producer = 4, consumer = 5
+
+        public var name: String { self == .unspecified ? "unspecified" : "\(self)" }
+    }
+
+    public enum StatusCode: Int, Sendable, Codable, CaseIterable {
         case unset = 0, ok = 1, error = 2
+
+        public var name: String { "\(self)" }
+    }
+
+    public struct Event: Sendable, Equatable {
+        public var timeNanos: UInt64
+        public var name: String
+        public var attributes: Attributes
+
+        public init(timeNanos: UInt64, name: String, attributes: Attributes = [:]) {
+            self.timeNanos = timeNanos
+            self.name = name
+            self.attributes = attributes
+        }
+    }
+
+    public struct Link: Sendable, Equatable {
+        public var traceID: Data
+        public var spanID: Data
+        public var traceState: String
+        public var attributes: Attributes
+
+        public init(traceID: Data, spanID: Data, traceState: String = "", attributes: Attributes = [:]) {
+            self.traceID = traceID
+            self.spanID = spanID
+            self.traceState = traceState
+            self.attributes = attributes
+        }
     }
 
     public var traceID: Data
@@ -87,28 +153,43 @@ public struct Span: Sendable, Equatable {
     public var endNanos: UInt64
     public var statusCode: StatusCode
     public var statusMessage: String
-    public var attributes: [String: AttributeValue]
-    public var service: String
+    public var attributes: Attributes
+    public var events: [Event]
+    public var links: [Link]
+    public var origin: SpanOrigin
 
-    public init(traceID: Data, spanID: Data, parentSpanID: Data?, name: String, kind: Kind = .internal, start: Date, end: Date,
-                statusCode: StatusCode = .unset, statusMessage: String = "", attributes: [String: AttributeValue] = [:],
-                service: String = "blackhole") {
+    public init(traceID: Data, spanID: Data, parentSpanID: Data?, name: String, kind: Kind = .internal,
+                startNanos: UInt64, endNanos: UInt64, statusCode: StatusCode = .unset, statusMessage: String = "",
+                attributes: Attributes = [:], events: [Event] = [], links: [Link] = [], origin: SpanOrigin) {
         self.traceID = traceID
         self.spanID = spanID
         self.parentSpanID = parentSpanID
         self.name = name
         self.kind = kind
-        startNanos = Self.nanos(start)
-        endNanos = max(Self.nanos(start), Self.nanos(end))
+        self.startNanos = startNanos
+        self.endNanos = max(startNanos, endNanos)
         self.statusCode = statusCode
         self.statusMessage = statusMessage
         self.attributes = attributes
-        self.service = service
+        self.events = events
+        self.links = links
+        self.origin = origin
     }
 
+    /// A span blackhole makes itself (discovery, pings, `exec`).
+    public init(traceID: Data, spanID: Data, parentSpanID: Data?, name: String, kind: Kind = .internal, start: Date, end: Date,
+                statusCode: StatusCode = .unset, statusMessage: String = "", attributes: Attributes = [:],
+                service: String = "blackhole") {
+        self.init(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: name, kind: kind,
+                  startNanos: Self.nanos(start), endNanos: Self.nanos(end), statusCode: statusCode, statusMessage: statusMessage,
+                  attributes: attributes, origin: SpanOrigin(service: service))
+    }
+
+    public var service: String { origin.service }
+    public var durationNanos: UInt64 { endNanos - startNanos }
     public var duration: TimeInterval { Double(endNanos - startNanos) / 1e9 }
 
-    static func nanos(_ date: Date) -> UInt64 { UInt64(max(0, date.timeIntervalSince1970 * 1e9).rounded()) }
+    public static func nanos(_ date: Date) -> UInt64 { UInt64(max(0, date.timeIntervalSince1970 * 1e9).rounded()) }
 
     /// W3C/OTLP ids: random, never all zero.
     public static func newTraceID() -> Data { randomID(16) }
@@ -125,5 +206,14 @@ public struct Span: Sendable, Equatable {
 
 extension Data {
     /// Lowercase hex, as ids are written everywhere.
-    public var hex: String { map { String(format: "%02x", $0) }.joined() }
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: count * 2) { buffer in
+            for (index, byte) in enumerated() {
+                buffer[2 * index] = digits[Int(byte >> 4)]
+                buffer[2 * index + 1] = digits[Int(byte & 0x0F)]
+            }
+            return count * 2
+        }
+    }
 }

@@ -5,5 +5,5 @@ struct TelemetryCommand: AsyncParsableCommand {
         commandName: "telemetry",
         abstract: "Resources, service health, alerts, metrics and retention of this node.",
         subcommands: [ResourcesCommand.self, CheckCommand.self, HealthCommand.self, MetricsCommand.self,
-                      AlertsCommand.self, PruneCommand.self])
+                      AlertsCommand.self, IngestCommand.self, PruneCommand.self])
 }

@@ -1,0 +1,98 @@
+import Foundation
+import SwiftProtobuf
+
+/// Spans out of one OTLP `ExportTraceServiceRequest`, with those that could not be taken counted
+/// and the first reason kept (OTLP's partial success).
+public struct DecodedSpans: Sendable {
+    public var spans: [Span] = []
+    public var rejected = 0
+    public var firstProblem: String?
+
+    mutating func reject(_ problem: String) {
+        rejected += 1
+        if firstProblem == nil { firstProblem = problem }
+    }
+
+    /// Adds a span after checking what the specification requires of it.
+    mutating func accept(_ span: Span, rawEnd: UInt64, at path: String) {
+        if span.traceID.count != 16 || span.traceID.allSatisfy({ $0 == 0 }) {
+            reject("\(path): trace id must be 16 bytes, not all zero")
+        } else if span.spanID.count != 8 || span.spanID.allSatisfy({ $0 == 0 }) {
+            reject("\(path): span id must be 8 bytes, not all zero")
+        } else if let parent = span.parentSpanID, parent.count != 8 {
+            reject("\(path): parent span id must be 8 bytes or empty")
+        } else if span.startNanos == 0 {
+            reject("\(path): start time is missing")
+        } else if rawEnd < span.startNanos {
+            reject("\(path): ends before it starts")
+        } else {
+            spans.append(span)
+        }
+    }
+}
+
+/// OTLP/protobuf: `ExportTraceServiceRequest` through the code generated from `proto/`.
+public enum OTLPProtobuf {
+    public static func decodeTraces(_ data: Data) throws -> DecodedSpans {
+        let request: OTLPExportTraceServiceRequest
+        do {
+            request = try OTLPExportTraceServiceRequest(serializedBytes: data)
+        } catch {
+            throw BlackholeError(.usage, "not an OTLP protobuf ExportTraceServiceRequest (\(describe(error)))")
+        }
+        var decoded = DecodedSpans()
+        for (resourceIndex, resourceSpans) in request.resourceSpans.enumerated() {
+            let resource = attributes(resourceSpans.resource.attributes)
+            for (scopeIndex, scopeSpans) in resourceSpans.scopeSpans.enumerated() {
+                let scope = scopeSpans.scope
+                let origin = SpanOrigin(resource: resource, scopeName: scope.name, scopeVersion: scope.version,
+                                        scopeAttributes: attributes(scope.attributes))
+                for (spanIndex, span) in scopeSpans.spans.enumerated() {
+                    let converted = Span(
+                        traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID.isEmpty ? nil : span.parentSpanID,
+                        name: span.name, kind: Span.Kind(rawValue: span.kind.rawValue) ?? .unspecified,
+                        startNanos: span.startTimeUnixNano, endNanos: span.endTimeUnixNano,
+                        statusCode: Span.StatusCode(rawValue: span.status.code.rawValue) ?? .unset, statusMessage: span.status.message,
+                        attributes: attributes(span.attributes),
+                        events: span.events.map { Span.Event(timeNanos: $0.timeUnixNano, name: $0.name, attributes: attributes($0.attributes)) },
+                        links: span.links.map {
+                            Span.Link(traceID: $0.traceID, spanID: $0.spanID, traceState: $0.traceState, attributes: attributes($0.attributes))
+                        },
+                        origin: origin)
+                    decoded.accept(converted, rawEnd: span.endTimeUnixNano,
+                                   at: "resourceSpans[\(resourceIndex)].scopeSpans[\(scopeIndex)].spans[\(spanIndex)]")
+                }
+            }
+        }
+        return decoded
+    }
+
+    static func attributes(_ list: [OTLPKeyValue]) -> Attributes {
+        var result = Attributes(minimumCapacity: list.count)
+        for pair in list { result[pair.key] = value(pair.value) }
+        return result
+    }
+
+    static func value(_ value: OTLPAnyValue) -> AttributeValue {
+        switch value.value {
+        case .stringValue(let text)?: .string(text)
+        case .boolValue(let flag)?: .bool(flag)
+        case .intValue(let number)?: .int(number)
+        case .doubleValue(let number)?: .double(number)
+        case .bytesValue(let data)?: .bytes(data)
+        case .arrayValue(let array)?: .array(array.values.map(Self.value))
+        case .kvlistValue(let list)?: .map(attributes(list.values))
+        case nil: .string("")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error as? BinaryDecodingError {
+        case .truncated?: "truncated message"
+        case .malformedProtobuf?: "malformed protobuf"
+        case .invalidUTF8?: "a string is not UTF-8"
+        case .messageDepthLimit?: "nested too deeply"
+        default: "\(error)"
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+
+/// One trace at a glance: what `traces` lists, one row of the `traces` table.
+public struct TraceSummary: Sendable, Equatable, Encodable {
+    public let traceID: Data
+    public let rootService: String
+    public let rootName: String
+    /// False while the root span (the one without a parent) has not been received; the root
+    /// fields then name the earliest span.
+    public let hasRoot: Bool
+    public let startNanos: UInt64
+    public let endNanos: UInt64
+    public let spanCount: Int
+    public let errorCount: Int
+    public let services: [String]
+
+    public var start: Date { Date(timeIntervalSince1970: Double(startNanos) / 1e9) }
+    public var duration: TimeInterval { Double(endNanos - startNanos) / 1e9 }
+
+    enum CodingKeys: String, CodingKey {
+        case traceID = "trace_id", rootService = "root_service", rootName = "root_name", hasRoot = "has_root"
+        case start = "start_time", duration = "duration_ms", spanCount = "span_count", errorCount = "error_count", services
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(traceID.hex, forKey: .traceID)
+        try container.encode(rootService, forKey: .rootService)
+        try container.encode(rootName, forKey: .rootName)
+        try container.encode(hasRoot, forKey: .hasRoot)
+        try container.encode(start, forKey: .start)
+        try container.encode(duration * 1000, forKey: .duration)
+        try container.encode(spanCount, forKey: .spanCount)
+        try container.encode(errorCount, forKey: .errorCount)
+        try container.encode(services, forKey: .services)
+    }
+
+    init(row: Row) {
+        let delta = Delta(row: row)
+        traceID = row["trace_id"]
+        rootService = delta.rootService
+        rootName = delta.rootName
+        hasRoot = delta.hasRoot
+        startNanos = delta.startNanos
+        endNanos = delta.endNanos
+        spanCount = delta.spanCount
+        errorCount = delta.errorCount
+        services = delta.services.sorted()
+    }
+
+    /// What a batch of spans adds to a trace's summary, merged with what is stored.
+    struct Delta {
+        var startNanos = UInt64.max
+        var endNanos: UInt64 = 0
+        var hasRoot = false
+        var rootService = ""
+        var rootName = ""
+        var rootStart = UInt64.max
+        var spanCount = 0
+        var errorCount = 0
+        var services: Set<String> = []
+
+        init() {}
+
+        init(row: Row) {
+            startNanos = UInt64(row["start_ns"] as Int64)
+            endNanos = UInt64(row["end_ns"] as Int64)
+            hasRoot = row["has_root"]
+            rootService = row["root_service"]
+            rootName = row["root_name"]
+            rootStart = startNanos
+            spanCount = row["span_count"]
+            errorCount = row["error_count"]
+            services = Set(Self.decode(services: row["services"]))
+        }
+
+        mutating func add(_ span: Span, service: String) {
+            startNanos = min(startNanos, span.startNanos)
+            endNanos = max(endNanos, span.endNanos)
+            spanCount += 1
+            if span.statusCode == .error { errorCount += 1 }
+            services.insert(service)
+            let isRoot = span.parentSpanID == nil
+            if (isRoot && !hasRoot) || (isRoot == hasRoot && span.startNanos < rootStart) {
+                hasRoot = isRoot
+                rootService = service
+                rootName = span.name
+                rootStart = span.startNanos
+            }
+        }
+
+        mutating func merge(_ stored: Delta) {
+            let mine = self
+            self = stored
+            startNanos = min(stored.startNanos, mine.startNanos)
+            endNanos = max(stored.endNanos, mine.endNanos)
+            spanCount += mine.spanCount
+            errorCount += mine.errorCount
+            services.formUnion(mine.services)
+            if (mine.hasRoot && !stored.hasRoot) || (mine.hasRoot == stored.hasRoot && mine.rootStart < stored.rootStart) {
+                hasRoot = mine.hasRoot
+                rootService = mine.rootService
+                rootName = mine.rootName
+                rootStart = mine.rootStart
+            }
+        }
+
+        /// A JSON array of names, so `instr(services, '"name"')` finds a service without LIKE's escapes.
+        static func encode(services: Set<String>) -> String {
+            var out = "["
+            for (index, name) in services.sorted().enumerated() {
+                if index > 0 { out += "," }
+                SpanJSON.string(name, into: &out)
+            }
+            return out + "]"
+        }
+
+        static func decode(services text: String) -> [String] {
+            (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+        }
+    }
+}
+
+extension Data {
+    /// Bytes from lowercase or uppercase hex; nil for odd lengths or other characters.
+    public init?(hex: some StringProtocol) {
+        let digits = Array(hex.utf8)
+        guard digits.count.isMultiple(of: 2) else { return nil }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        self.init(bytes)
+    }
+
+    static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

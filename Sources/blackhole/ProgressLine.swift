@@ -1,0 +1,35 @@
+import BlackholeCore
+import Foundation
+
+/// A progress line on standard error for long work, redrawn at most ten times a second, only
+/// on a terminal, and erased when done.
+final class ProgressLine: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var lastDrawn = Date.distantPast
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ progress: IngestProgress) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
+        lastDrawn = now
+        var text = "ingesting \(progress.path == "-" ? "stdin" : progress.path): \(progress.spans) spans"
+        if let total = progress.totalBytes, total > 0 {
+            text += String(format: ", %.0f%%", min(100, Double(progress.bytesRead) / Double(total) * 100))
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+        drawn = true
+    }
+
+    func clear() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+}
