@@ -51,7 +51,7 @@ import Testing
         #expect(identity.dependencies == ["storage"] && identity.criticality == .critical && identity.timeout == 2)
         #expect(config.p2p == P2PSettings(minConnections: 5, maxLatencyThreshold: 0.25, bootstrap: ["/ip4/10.0.0.1/tcp/4001"], mdns: true))
         #expect(config.tracing.sampleRate == 0.25)
-        #expect(config.tracing.patternThresholds == ["slow_service_call": 2, "p2p_discovery_timeout": 30, "cascading_failures": 4])
+        #expect(config.tracing.patternThresholds == [.slowServiceCall: 2, .p2pDiscoveryTimeout: 30, .cascadingFailures: 4])
     }
 
     @Test func unknownKeysAreNamedWithASuggestion() {

@@ -162,11 +162,11 @@ enum ConfigDecoding {
                 tracing.sampleRate = rate
                 continue
             }
-            let names = TracePatternName.defaultThresholds.keys.sorted()
-            for (name, pattern) in value.mapping(known: names) ?? [] {
-                for (_, threshold) in pattern.mapping(known: ["threshold"]) ?? [] {
-                    let parsed = TracePatternName.countThresholds.contains(name) ? threshold.int().map(Double.init) : positive(threshold)
-                    tracing.patternThresholds[name] = parsed ?? tracing.patternThresholds[name]
+            for (name, settings) in value.mapping(known: TracePattern.allCases.map(\.rawValue)) ?? [] {
+                guard let pattern = TracePattern(rawValue: name) else { continue }
+                for (_, threshold) in settings.mapping(known: ["threshold"]) ?? [] {
+                    let parsed = pattern.countsSpans ? threshold.int().map(Double.init) : positive(threshold)
+                    tracing.patternThresholds[pattern] = parsed ?? tracing.patternThresholds[pattern]
                 }
             }
         }

@@ -109,8 +109,9 @@ enum ConfigDocument {
             ]))
         }
 
-        let patterns: [(String, ConfigTree)] = config.tracing.patternThresholds.sorted { $0.key < $1.key }.map { name, threshold in
-            (name, .map([("threshold", TracePatternName.countThresholds.contains(name) ? .integer(Int(threshold)) : duration(threshold))]))
+        let patterns: [(String, ConfigTree)] = TracePattern.allCases.map { pattern in
+            let threshold = config.tracing.patternThresholds[pattern] ?? pattern.defaultThreshold
+            return (pattern.rawValue, .map([("threshold", pattern.countsSpans ? .integer(Int(threshold)) : duration(threshold))]))
         }
 
         let rules: [ConfigTree] = config.alertRules.map { rule in

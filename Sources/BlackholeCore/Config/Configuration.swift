@@ -67,17 +67,46 @@ public struct P2PSettings: Sendable, Equatable {
 
 public struct TracingSettings: Sendable, Equatable {
     public var sampleRate = 1.0
-    /// Detector thresholds by pattern name: seconds for durations, a count for `cascading_failures`.
-    public var patternThresholds: [String: Double] = TracePatternName.defaultThresholds
+    /// Detector thresholds: seconds for durations, a count for `cascading_failures`.
+    public var patternThresholds: [TracePattern: Double] = Dictionary(uniqueKeysWithValues: TracePattern.allCases.map {
+        ($0, $0.defaultThreshold)
+    })
 }
 
-/// The trace detectors of the design document and the unit their threshold is given in.
-public enum TracePatternName {
-    public static let defaultThresholds: [String: Double] = [
-        "slow_service_call": 5, "p2p_discovery_timeout": 30, "cascading_failures": 3,
-    ]
-    /// Names whose threshold is a count, not a duration.
-    public static let countThresholds: Set<String> = ["cascading_failures"]
+/// The trace detectors of the design document (`tracing.patterns`, `analyze --pattern`).
+public enum TracePattern: String, CaseIterable, Sendable, Codable {
+    /// A trace lasting longer than the threshold.
+    case slowServiceCall = "slow_service_call"
+    /// A span whose name contains `p2p.discovery` lasting longer than the threshold.
+    case p2pDiscoveryTimeout = "p2p_discovery_timeout"
+    /// At least the threshold's number of error spans in one trace.
+    case cascadingFailures = "cascading_failures"
+
+    /// The design document's values.
+    public var defaultThreshold: Double {
+        switch self {
+        case .slowServiceCall: 5
+        case .p2pDiscoveryTimeout: 30
+        case .cascadingFailures: 3
+        }
+    }
+
+    /// Whether the threshold is a count rather than seconds.
+    public var countsSpans: Bool { self == .cascadingFailures }
+
+    public var severity: AlertSeverity { self == .cascadingFailures ? .critical : .warning }
+
+    /// A pattern by name; `slow_requests` (the design document's CLI example) is `slow_service_call`.
+    public init(named name: String) throws {
+        if name == "slow_requests" {
+            self = .slowServiceCall
+        } else if let pattern = Self(rawValue: name) {
+            self = pattern
+        } else {
+            let known = Self.allCases.map(\.rawValue) + ["slow_requests"]
+            throw BlackholeError(.usage, "unknown pattern \"\(name)\"; known patterns: \(known.joined(separator: ", "))")
+        }
+    }
 }
 
 public enum AlertCondition: String, CaseIterable, Sendable, Codable {

@@ -25,7 +25,7 @@ enum PluginRunner {
         let started = ContinuousClock.now
         let pid: pid_t
         do {
-            pid = try spawn(program, arguments: words, output: output.fileDescriptor)
+            pid = try ChildProcess.spawn(words, output: output.fileDescriptor)
         } catch {
             return (.answered(.unknown), "cannot run \(program): \((error as? BlackholeError)?.message ?? "\(error)")")
         }
@@ -40,43 +40,13 @@ enum PluginRunner {
         }
         let text = FileManager.default.contents(atPath: outputPath).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? ""
         let message = text.split(separator: "\n").first.map(String.init) ?? ""
-        // WIFEXITED / WEXITSTATUS, which Swift does not import as functions.
-        guard status & 0x7f == 0 else { return (.answered(.unknown), "plugin killed by signal \(status & 0x7f)") }
-        switch (status >> 8) & 0xff {
-        case 0: return (.answered(.healthy), message)
-        case 1: return (.answered(.degraded), message)
-        case 2: return (.answered(.unhealthy), message)
-        case let code: return (.answered(.unknown), message.isEmpty ? "plugin exited \(code)" : message)
+        switch ChildProcess.Termination(status: status) {
+        case .signalled(let signal): return (.answered(.unknown), "plugin killed by signal \(signal)")
+        case .exited(0): return (.answered(.healthy), message)
+        case .exited(1): return (.answered(.degraded), message)
+        case .exited(2): return (.answered(.unhealthy), message)
+        case .exited(let code): return (.answered(.unknown), message.isEmpty ? "plugin exited \(code)" : message)
         }
-    }
-
-    /// posix_spawn with the signal mask cleared and default dispositions: a child started from a
-    /// task's thread would otherwise inherit blocked signals, and a plugin's own alarm() timeout
-    /// (check_http's) would never fire.
-    private static func spawn(_ program: String, arguments: [String], output: Int32) throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, output, 2)
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, program, &actions, &attributes, argv, environ)
-        guard result == 0 else { throw BlackholeError(.environment, String(cString: strerror(result))) }
-        return pid
     }
 }
 

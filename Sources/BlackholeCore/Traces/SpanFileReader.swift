@@ -36,7 +36,7 @@ final class SpanFileReader: @unchecked Sendable {
         case problem(location: String, message: String)
     }
 
-    static let maxMessageBytes = 64 << 20
+    static let maxMessageBytes = 32 << 20
 
     let path: String
     private let encoding: IngestEncoding?

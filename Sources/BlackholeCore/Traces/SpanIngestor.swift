@@ -167,6 +167,7 @@ public struct SpanIngestor: Sendable {
             case .done(let format, let compressed):
                 file.format = format
                 file.compressed = compressed
+                if format == nil && file.problemCount == 0 { file.note("empty: no spans") }
                 break loop
             }
         }

@@ -222,3 +222,106 @@ extension AttributeValue {
         }
     }
 }
+
+/// `telemetry analyze`: detector findings, and where the time goes.
+public struct TraceAnalysisReport: Report {
+    public let since: Date
+    public let until: Date
+    public let patterns: [TracePattern]
+    public let issues: [PerformanceIssue]
+    /// The bottleneck summary, when asked for.
+    public let summary: Summary?
+
+    public struct Summary: Sendable, Encodable {
+        public let spanCount: Int
+        public let operations: [OperationStats]
+        public let criticalPaths: [CriticalPath]
+
+        public init(spanCount: Int, operations: [OperationStats], criticalPaths: [CriticalPath]) {
+            self.spanCount = spanCount
+            self.operations = operations
+            self.criticalPaths = criticalPaths
+        }
+
+        enum CodingKeys: String, CodingKey { case spanCount = "span_count", operations, criticalPaths = "critical_paths" }
+    }
+
+    public init(since: Date, until: Date, patterns: [TracePattern], issues: [PerformanceIssue], summary: Summary?) {
+        self.since = since
+        self.until = until
+        self.patterns = patterns
+        self.issues = issues
+        self.summary = summary
+    }
+
+    enum CodingKeys: String, CodingKey { case since, until, patterns, issues, summary }
+
+    /// Rows shown as text unless -v: the JSON always has everything.
+    private static let shown = 15
+
+    public func renderText(_ style: TextStyle) -> String {
+        let window = "since \(TimeText.human(since, utc: style.utc))"
+        var sections: [String] = []
+        if !patterns.isEmpty {
+            sections.append(findingsText(style, window: window))
+        }
+        if let summary {
+            sections.append(summaryText(summary, style, window: window))
+        }
+        return sections.joined(separator: "\n\n")
+    }
+
+    private func findingsText(_ style: TextStyle, window: String) -> String {
+        let names = patterns.map(\.rawValue).joined(separator: ", ")
+        guard !issues.isEmpty else { return "No findings \(window) (\(names))." }
+        let counts = patterns.compactMap { pattern -> String? in
+            let count = issues.filter { $0.pattern == pattern }.count
+            return count > 0 ? "\(pattern.rawValue) \(count)" : nil
+        }
+        var text = "\(issues.count) findings \(window): \(counts.joined(separator: ", "))\n"
+        var table = Table([("SEVERITY", .left), ("PATTERN", .left), ("TRACE", .left), ("START", .left), ("DURATION", .right),
+                           ("DESCRIPTION", .left)])
+        let listed = style.verbose ? issues[...] : issues.prefix(Self.shown)
+        for issue in listed {
+            table.append([Table.Cell(issue.severity.rawValue, issue.severity == .critical ? .red : .yellow), Table.Cell(issue.pattern.rawValue),
+                          Table.Cell(String(issue.traceID.hex.prefix(16)), .dim), Table.Cell(TimeText.human(issue.timestamp, utc: style.utc)),
+                          Table.Cell(DurationText.format(issue.durationMs / 1000)), Table.Cell(issue.description)])
+        }
+        text += table.render(style)
+        if listed.count < issues.count { text += "\n(\(issues.count - listed.count) more: -v lists all, --json has all)" }
+        return text
+    }
+
+    private func summaryText(_ summary: Summary, _ style: TextStyle, window: String) -> String {
+        guard summary.spanCount > 0 else {
+            return "No spans \(window) to summarise. Send spans with 'blackhole telemetry ingest FILE' or an OTLP exporter, or widen --since."
+        }
+        var text = "Where the time goes: \(summary.spanCount) spans \(window), by self time (time not spent waiting on children)\n"
+        var table = Table([("SERVICE", .left), ("OPERATION", .left), ("COUNT", .right), ("ERRORS", .right), ("P50", .right),
+                           ("P95", .right), ("P99", .right), ("SELF", .right), ("SHARE", .right)])
+        let listed = style.verbose ? summary.operations[...] : summary.operations.prefix(Self.shown)
+        for operation in listed {
+            let errors = operation.errorRate > 0 ? String(format: "%.1f%%", operation.errorRate * 100) : "0"
+            table.append([Table.Cell(operation.service), Table.Cell(operation.operation), Table.Cell("\(operation.count)"),
+                          Table.Cell(errors, operation.errorRate > 0 ? .red : nil),
+                          Table.Cell(DurationText.format(operation.p50Ms / 1000)), Table.Cell(DurationText.format(operation.p95Ms / 1000)),
+                          Table.Cell(DurationText.format(operation.p99Ms / 1000)), Table.Cell(DurationText.format(operation.selfTimeMs / 1000)),
+                          Table.Cell(String(format: "%.1f%%", operation.selfTimeShare * 100))])
+        }
+        text += table.render(style)
+        if listed.count < summary.operations.count {
+            text += "\n(\(summary.operations.count - listed.count) more operations: -v lists all)"
+        }
+        if !summary.criticalPaths.isEmpty {
+            text += "\n\nCritical path of the slowest traces (each step: the child its parent waited on longest):"
+            for path in summary.criticalPaths {
+                text += "\n  " + style.paint(String(path.traceID.hex.prefix(16)), .dim) + "  " + DurationText.format(path.durationMs / 1000)
+                for (depth, step) in path.steps.enumerated() {
+                    text += "\n    " + String(repeating: "  ", count: depth) + "\(step.service) \(step.operation)  "
+                        + "\(DurationText.format(step.durationMs / 1000)) (self \(DurationText.format(step.selfTimeMs / 1000)))"
+                }
+            }
+        }
+        return text
+    }
+}

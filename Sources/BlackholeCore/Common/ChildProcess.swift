@@ -1,0 +1,61 @@
+import Foundation
+
+/// Starting programs without a shell, the one way the toolkit does it.
+public enum ChildProcess {
+    /// posix_spawnp with the signal mask cleared and default dispositions: a child started from a
+    /// task's thread would otherwise inherit blocked signals (a plugin's own alarm() timeout would
+    /// never fire), and one started while we ignore SIGINT would ignore it too.
+    ///
+    /// - Parameters:
+    ///   - output: where stdout and stderr go, with stdin from /dev/null; nil: the child shares ours.
+    ///   - environment: `KEY=value` entries; nil: ours.
+    public static func spawn(_ arguments: [String], environment: [String]? = nil, output: Int32? = nil) throws -> pid_t {
+        guard let program = arguments.first else { throw BlackholeError(.usage, "no program to run") }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let output {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, output, 1)
+            posix_spawn_file_actions_adddup2(&actions, output, 2)
+        }
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let envp = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { envp?.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = envp.map { posix_spawnp(&pid, program, &actions, &attributes, argv, $0) }
+            ?? posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        guard result == 0 else { throw BlackholeError(.environment, String(cString: strerror(result))) }
+        return pid
+    }
+
+    /// How a waited-for child ended, from waitpid's status.
+    public enum Termination: Sendable, Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+
+        public init(status: Int32) {
+            // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as functions.
+            self = status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+        }
+    }
+
+    /// Waits for `pid` to end, through interruptions by signals.
+    public static func wait(_ pid: pid_t) -> Termination {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        return Termination(status: status)
+    }
+}

@@ -1,0 +1,353 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A detector's finding: the design document's PerformanceIssue.
+public struct PerformanceIssue: Sendable, Equatable, Encodable {
+    public let traceID: Data
+    public let pattern: TracePattern
+    public let description: String
+    public let severity: AlertSeverity
+    /// When the trace (or, for a span pattern, the span) started.
+    public let timestamp: Date
+    public let durationMs: Double
+    public let services: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case traceID = "trace_id", pattern, description, severity, timestamp, durationMs = "duration_ms", services
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(traceID.hex, forKey: .traceID)
+        try container.encode(pattern, forKey: .pattern)
+        try container.encode(description, forKey: .description)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(durationMs, forKey: .durationMs)
+        try container.encode(services, forKey: .services)
+    }
+}
+
+/// Where the time goes for one service and operation (span name).
+public struct OperationStats: Sendable, Equatable, Encodable {
+    public let service: String
+    public let operation: String
+    public let count: Int
+    public let errorRate: Double
+    public let p50Ms: Double
+    public let p95Ms: Double
+    public let p99Ms: Double
+    /// Time spent in the operation itself, not waiting on its children.
+    public let selfTimeMs: Double
+    /// Its share of the self time of every operation analysed.
+    public let selfTimeShare: Double
+
+    enum CodingKeys: String, CodingKey {
+        case service, operation, count, errorRate = "error_rate", p50Ms = "p50_ms", p95Ms = "p95_ms", p99Ms = "p99_ms"
+        case selfTimeMs = "self_time_ms", selfTimeShare = "self_time_share"
+    }
+}
+
+/// The chain of spans a slow trace waited on: from the root, each step the child that ended last.
+public struct CriticalPath: Sendable, Equatable, Encodable {
+    public struct Step: Sendable, Equatable, Encodable {
+        public let service: String
+        public let operation: String
+        public let durationMs: Double
+        public let selfTimeMs: Double
+
+        enum CodingKeys: String, CodingKey { case service, operation, durationMs = "duration_ms", selfTimeMs = "self_time_ms" }
+    }
+
+    public let traceID: Data
+    public let durationMs: Double
+    public let steps: [Step]
+
+    enum CodingKeys: String, CodingKey { case traceID = "trace_id", durationMs = "duration_ms", steps }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(traceID.hex, forKey: .traceID)
+        try container.encode(durationMs, forKey: .durationMs)
+        try container.encode(steps, forKey: .steps)
+    }
+}
+
+/// Runs the pattern detectors and builds the bottleneck summary over stored spans.
+public struct TraceAnalyzer: Sendable {
+    public let spans: SpanStore
+    public let thresholds: [TracePattern: Double]
+
+    public init(_ spans: SpanStore, thresholds: [TracePattern: Double]) {
+        self.spans = spans
+        self.thresholds = thresholds
+    }
+
+    private func threshold(_ pattern: TracePattern) -> Double { thresholds[pattern] ?? pattern.defaultThreshold }
+
+    /// Findings of `patterns` among traces (span patterns: spans) starting in `[since, until)`,
+    /// longest first within each pattern. With `service`, only traces that service took part in.
+    public func detect(_ patterns: [TracePattern], since: Date, until: Date, service: String? = nil) throws -> [PerformanceIssue] {
+        var issues: [PerformanceIssue] = []
+        for pattern in TracePattern.allCases where patterns.contains(pattern) {
+            switch pattern {
+            case .slowServiceCall:
+                let limit = threshold(pattern)
+                issues += try spans.summaries(since: since, until: until, service: service,
+                                              condition: "end_ns - start_ns > ?", argument: Int64(limit * 1e9)).map { trace in
+                    issue(trace, pattern, "\(trace.rootService) \(trace.rootName) took \(DurationText.format(trace.duration)), "
+                            + "over \(DurationText.format(limit)), across \(trace.spanCount) spans")
+                }
+            case .cascadingFailures:
+                let limit = Int(threshold(pattern))
+                issues += try spans.summaries(since: since, until: until, service: service,
+                                              condition: "error_count >= ?", argument: limit).map { trace in
+                    issue(trace, pattern, "\(trace.errorCount) of \(trace.spanCount) spans failed (threshold \(limit)) "
+                            + "under \(trace.rootService) \(trace.rootName), across \(trace.services.joined(separator: ", "))")
+                }
+            case .p2pDiscoveryTimeout:
+                let limit = threshold(pattern)
+                issues += try spans.longSpans(containing: "p2p.discovery", over: limit, since: since, until: until, service: service)
+                    .map { span in
+                        PerformanceIssue(
+                            traceID: span.traceID, pattern: pattern,
+                            description: "\(span.service) \(span.name) ran \(DurationText.format(span.duration)), "
+                                + "over \(DurationText.format(limit))",
+                            severity: pattern.severity, timestamp: Date(timeIntervalSince1970: Double(span.startNanos) / 1e9), durationMs: Double(span.durationNanos) / 1e6,
+                            services: [span.service])
+                    }
+            }
+        }
+        return issues
+    }
+
+    private func issue(_ trace: TraceSummary, _ pattern: TracePattern, _ description: String) -> PerformanceIssue {
+        PerformanceIssue(traceID: trace.traceID, pattern: pattern, description: description, severity: pattern.severity,
+                         timestamp: trace.start, durationMs: trace.duration * 1000, services: trace.services)
+    }
+
+    /// Per service and operation: count, error rate, latency percentiles and self time, most
+    /// self time first; and the critical paths of the `slowest` longest traces.
+    public func bottlenecks(since: Date, until: Date, service: String? = nil, slowest: Int = 3)
+        throws -> (operations: [OperationStats], criticalPaths: [CriticalPath], spanCount: Int) {
+        let timings = try spans.timings(since: since, until: until)
+        var accumulators = [OperationAccumulator](repeating: OperationAccumulator(), count: timings.operations.count)
+        var selfTimes = [Int64](repeating: 0, count: timings.spans.count)
+        var slow: [(duration: Int64, trace: Int, root: Int)] = []
+        var children: [UInt64: [Int]] = [:]
+        for (trace, range) in timings.traceRanges.enumerated() {
+            children.removeAll(keepingCapacity: true)
+            for index in range where timings.spans[index].parent != 0 {
+                children[timings.spans[index].parent, default: []].append(index)
+            }
+            var root: Int?
+            for index in range {
+                let span = timings.spans[index]
+                selfTimes[index] = span.end - span.start - Self.covered(children[span.spanID] ?? [], within: span, timings.spans)
+                if span.parent == 0, root.map({ timings.spans[$0].start > span.start }) ?? true { root = index }
+                accumulators[Int(span.operation)].add(span, selfTime: selfTimes[index])
+            }
+            if let root {
+                let duration = timings.spans[root].end - timings.spans[root].start
+                if slow.count < slowest || duration > slow[slow.count - 1].duration {
+                    slow.append((duration, trace, root))
+                    slow.sort { $0.duration > $1.duration }
+                    if slow.count > slowest { slow.removeLast() }
+                }
+            }
+        }
+        var totalSelf: Int64 = 0
+        for (index, accumulator) in accumulators.enumerated()
+        where service == nil || timings.operations[index].service == service { totalSelf += accumulator.selfTime }
+        var operations: [OperationStats] = []
+        for (index, var accumulator) in accumulators.enumerated() where accumulator.count > 0 {
+            let operation = timings.operations[index]
+            if let service, operation.service != service { continue }
+            accumulator.durations.sort()
+            operations.append(OperationStats(
+                service: operation.service, operation: operation.name, count: accumulator.count,
+                errorRate: Double(accumulator.errors) / Double(accumulator.count),
+                p50Ms: accumulator.percentile(0.50), p95Ms: accumulator.percentile(0.95), p99Ms: accumulator.percentile(0.99),
+                selfTimeMs: Double(accumulator.selfTime) / 1e6,
+                selfTimeShare: totalSelf > 0 ? Double(accumulator.selfTime) / Double(totalSelf) : 0))
+        }
+        operations.sort { $0.selfTimeMs != $1.selfTimeMs ? $0.selfTimeMs > $1.selfTimeMs : $0.count > $1.count }
+        let paths = slow.map { criticalPath(timings, trace: $0.trace, root: $0.root, selfTimes: selfTimes) }
+        return (operations, paths, timings.spans.count)
+    }
+
+    /// How much of `span` its children cover, overlaps counted once.
+    private static func covered(_ children: [Int], within span: SpanTiming, _ spans: [SpanTiming]) -> Int64 {
+        guard !children.isEmpty else { return 0 }
+        let intervals = children.map { (max(spans[$0].start, span.start), min(spans[$0].end, span.end)) }
+            .filter { $0.0 < $0.1 }.sorted { $0.0 < $1.0 }
+        var total: Int64 = 0
+        var current: (Int64, Int64)?
+        for interval in intervals {
+            if let open = current, interval.0 <= open.1 {
+                current = (open.0, max(open.1, interval.1))
+            } else {
+                if let open = current { total += open.1 - open.0 }
+                current = interval
+            }
+        }
+        if let open = current { total += open.1 - open.0 }
+        return total
+    }
+
+    private func criticalPath(_ timings: SpanTimings, trace: Int, root: Int, selfTimes: [Int64]) -> CriticalPath {
+        let range = timings.traceRanges[trace]
+        var steps: [CriticalPath.Step] = []
+        var current = root
+        var seen: Set<Int> = []
+        while seen.insert(current).inserted {
+            let span = timings.spans[current]
+            let operation = timings.operations[Int(span.operation)]
+            steps.append(CriticalPath.Step(service: operation.service, operation: operation.name,
+                                           durationMs: Double(span.end - span.start) / 1e6,
+                                           selfTimeMs: Double(selfTimes[current]) / 1e6))
+            guard let next = range.filter({ timings.spans[$0].parent == span.spanID }).max(by: { timings.spans[$0].end < timings.spans[$1].end })
+            else { break }
+            current = next
+        }
+        let rootSpan = timings.spans[root]
+        return CriticalPath(traceID: timings.traceIDs[trace], durationMs: Double(rootSpan.end - rootSpan.start) / 1e6, steps: steps)
+    }
+}
+
+private struct OperationAccumulator {
+    var count = 0
+    var errors = 0
+    var selfTime: Int64 = 0
+    var durations: [Int64] = []
+
+    mutating func add(_ span: SpanTiming, selfTime: Int64) {
+        count += 1
+        if span.error { errors += 1 }
+        self.selfTime += selfTime
+        durations.append(span.end - span.start)
+    }
+
+    /// Nearest-rank percentile of the sorted durations, in milliseconds.
+    func percentile(_ quantile: Double) -> Double {
+        let rank = max(0, Int((quantile * Double(durations.count)).rounded(.up)) - 1)
+        return Double(durations[min(rank, durations.count - 1)]) / 1e6
+    }
+}
+
+/// What the bottleneck summary needs of a span, compactly: ids as integers, the service and
+/// operation as an index into `SpanTimings.operations`.
+struct SpanTiming {
+    var spanID: UInt64
+    var parent: UInt64
+    var operation: Int32
+    var error: Bool
+    var start: Int64
+    var end: Int64
+}
+
+/// Spans of a window, grouped by trace (each trace a contiguous range).
+struct SpanTimings {
+    var spans: [SpanTiming] = []
+    var traceIDs: [Data] = []
+    /// The spans of each trace of `traceIDs`.
+    var traceRanges: [Range<Int>] = []
+    var operations: [(service: String, name: String)] = []
+}
+
+extension SpanStore {
+    /// Summaries of traces starting in the window that meet `condition`, longest first.
+    fileprivate func summaries(since: Date, until: Date, service: String?, condition: String,
+                               argument: any DatabaseValueConvertible) throws -> [TraceSummary] {
+        var sql = "SELECT * FROM traces WHERE start_ns >= ? AND start_ns < ? AND \(condition)"
+        var arguments: [any DatabaseValueConvertible] = [Self.nanos(since), Self.nanos(until), argument]
+        if let service {
+            sql += " AND instr(services, ?) > 0"
+            var quoted = ""
+            SpanJSON.string(service, into: &quoted)
+            arguments.append(quoted)
+        }
+        return try store.read { db in
+            try Row.fetchAll(db, sql: sql + " ORDER BY end_ns - start_ns DESC", arguments: StatementArguments(arguments))
+                .map(TraceSummary.init(row:))
+        }
+    }
+
+    /// Spans starting in the window whose name contains `text` and that lasted longer than `seconds`.
+    fileprivate func longSpans(containing text: String, over seconds: Double, since: Date, until: Date,
+                               service: String?) throws -> [Span] {
+        var sql = """
+            SELECT spans.*, span_origins.resource, span_origins.scope_name, span_origins.scope_version,
+                   span_origins.scope_attributes
+            FROM spans JOIN span_origins ON span_origins.id = spans.origin_id
+            WHERE start_ns >= ? AND start_ns < ? AND instr(name, ?) > 0 AND end_ns - start_ns > ?
+            """
+        var arguments: [any DatabaseValueConvertible] = [Self.nanos(since), Self.nanos(until), text, Int64(seconds * 1e9)]
+        if let service {
+            sql += " AND spans.service = ?"
+            arguments.append(service)
+        }
+        return try store.read { db in
+            try Row.fetchAll(db, sql: sql + " ORDER BY end_ns - start_ns DESC", arguments: StatementArguments(arguments))
+                .map(SpanRows.span)
+        }
+    }
+
+    /// Every span starting in the window, read column by column through SQLite's C API: a
+    /// million spans are read in well under a second.
+    fileprivate func timings(since: Date, until: Date) throws -> SpanTimings {
+        try store.read { db in
+            let statement = try db.makeStatement(sql: """
+                SELECT trace_id, span_id, parent_span_id, service, name, status_code, start_ns, end_ns
+                FROM spans WHERE start_ns >= ? AND start_ns < ? ORDER BY trace_id
+                """)
+            try statement.setArguments([Self.nanos(since), Self.nanos(until)])
+            let handle = statement.sqliteStatement
+            var timings = SpanTimings()
+            var operationIndex: [String: [String: Int32]] = [:]
+            var traceStart = 0
+            var previousTrace = (UInt64(0), UInt64(0))
+            while true {
+                let step = sqlite3_step(handle)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
+                guard let traceBytes = sqlite3_column_blob(handle, 0), sqlite3_column_bytes(handle, 0) == 16 else { continue }
+                let trace = (traceBytes.loadUnaligned(as: UInt64.self), traceBytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                if trace != previousTrace || timings.traceIDs.isEmpty {
+                    if timings.spans.count > traceStart { timings.traceRanges.append(traceStart..<timings.spans.count) }
+                    traceStart = timings.spans.count
+                    previousTrace = trace
+                    timings.traceIDs.append(Data(bytes: traceBytes, count: 16))
+                }
+                let service = Self.text(handle, 3)
+                let name = Self.text(handle, 4)
+                let operation: Int32
+                if let known = operationIndex[service]?[name] {
+                    operation = known
+                } else {
+                    operation = Int32(timings.operations.count)
+                    timings.operations.append((service, name))
+                    operationIndex[service, default: [:]][name] = operation
+                }
+                timings.spans.append(SpanTiming(
+                    spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: operation,
+                    error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
+                    start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
+            }
+            if timings.spans.count > traceStart { timings.traceRanges.append(traceStart..<timings.spans.count) }
+            return timings
+        }
+    }
+
+    /// An 8-byte id as an integer; 0 for none.
+    private static func integer(_ handle: OpaquePointer, _ column: Int32) -> UInt64 {
+        guard let bytes = sqlite3_column_blob(handle, column), sqlite3_column_bytes(handle, column) == 8 else { return 0 }
+        return bytes.loadUnaligned(as: UInt64.self)
+    }
+
+    private static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
+        return String(cString: bytes)
+    }
+}
