@@ -280,6 +280,30 @@ private struct TraceBuilder {
         #expect(throws: BlackholeError.self) { try OTLPProtobuf.decodeTraces(Data([0x0A, 0x10, 0x01])) }
     }
 
+    @Test func jsonIsReadWhateverTheKeyOrderAndEscapes() throws {
+        // The resource after its spans, escapes of every kind, white space everywhere.
+        let document = #"""
+            { "resourceSpans" : [ { "scopeSpans" : [ { "spans" : [ { "name" : "caf\u00e9 \ud83d\ude80 \"q\"\n\t\\\/",
+                "traceId" : "5b8efff798038103d269b633813fc60c", "spanId" : "eee19b7ec3c1b173",
+                "startTimeUnixNano" : 1, "endTimeUnixNano" : "2", "kind" : "2", "extra" : [ null, true, -1.5e3, { } ] } ],
+              "scope" : { "name" : "s" } } ],
+              "resource" : { "attributes" : [ { "key" : "service.name", "value" : { "stringValue" : "ledger" } } ] } } ] }
+            """#
+        let span = try #require(try OTLPJSON.decodeTraces(Data(document.utf8)).spans.first)
+        #expect(span.name == "café 🚀 \"q\"\n\t\\/" && span.service == "ledger" && span.origin.scopeName == "s" && span.kind == .server)
+
+        for (garbage, message) in [(#"{"resourceSpans":["#, "not valid JSON at byte 19"), (#"{"resourceSpans":[]} x"#, "after the document"),
+                                   ("[1]", "document: expected an object"), (#"{"resourceSpans":{}}"#, "resourceSpans: expected an array"),
+                                   (#"{"a":"\x"}"#, "invalid escape"), ("", "unexpected end")] {
+            #expect(throws: BlackholeError.self, "\(garbage)") { try OTLPJSON.decodeTraces(Data(garbage.utf8)) }
+            do {
+                _ = try OTLPJSON.decodeTraces(Data(garbage.utf8))
+            } catch {
+                #expect("\(error)".contains(message), "\(garbage): \(error)")
+            }
+        }
+    }
+
     @Test func samplingKeepsOrDropsWholeTraces() throws {
         var lines: [String] = []
         var traceIDs: [String] = []

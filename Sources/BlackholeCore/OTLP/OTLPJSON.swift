@@ -3,57 +3,223 @@ import Foundation
 /// OTLP/JSON per the specification: lowerCamelCase keys, trace and span ids in hex, 64-bit
 /// integers as strings or numbers, enums as integers (their names are accepted too), unknown
 /// fields ignored.
+///
+/// Read by hand, straight from the bytes into spans: ingestion reads gigabytes of it, and a
+/// general-purpose decoder spends most of its time on containers OTLP does not need.
 public enum OTLPJSON {
     public static func decodeTraces(_ data: Data) throws -> DecodedSpans {
-        let request: Request
-        do {
-            request = try JSONDecoder().decode(Request.self, from: data)
-        } catch let error as DecodingError {
-            throw BlackholeError(.usage, describe(error))
-        } catch {
-            throw BlackholeError(.usage, "not OTLP/JSON (\(error))")
-        }
-        var decoded = DecodedSpans()
-        for (resourceIndex, resourceSpans) in (request.resourceSpans ?? []).enumerated() {
-            let resource = attributes(resourceSpans.resource?.attributes)
-            for (scopeIndex, scopeSpans) in (resourceSpans.scopeSpans ?? []).enumerated() {
-                let origin = SpanOrigin(resource: resource, scopeName: scopeSpans.scope?.name ?? "",
-                                        scopeVersion: scopeSpans.scope?.version ?? "", scopeAttributes: attributes(scopeSpans.scope?.attributes))
-                for (spanIndex, span) in (scopeSpans.spans ?? []).enumerated() {
-                    let path = "resourceSpans[\(resourceIndex)].scopeSpans[\(scopeIndex)].spans[\(spanIndex)]"
-                    do {
-                        let parent = try id(span.parentSpanId, bytes: 8, field: "parentSpanId")
-                        let converted = Span(
-                            traceID: try id(span.traceId, bytes: 16, field: "traceId"), spanID: try id(span.spanId, bytes: 8, field: "spanId"),
-                            parentSpanID: parent.isEmpty ? nil : parent, name: span.name ?? "",
-                            kind: Span.Kind(rawValue: span.kind?.value ?? 0) ?? .unspecified,
-                            startNanos: span.startTimeUnixNano?.value ?? 0, endNanos: span.endTimeUnixNano?.value ?? 0,
-                            statusCode: Span.StatusCode(rawValue: span.status?.code?.value ?? 0) ?? .unset,
-                            statusMessage: span.status?.message ?? "", attributes: attributes(span.attributes),
-                            events: (span.events ?? []).map {
-                                Span.Event(timeNanos: $0.timeUnixNano?.value ?? 0, name: $0.name ?? "", attributes: attributes($0.attributes))
-                            },
-                            links: try (span.links ?? []).map {
-                                Span.Link(traceID: try id($0.traceId, bytes: 16, field: "links.traceId"),
-                                          spanID: try id($0.spanId, bytes: 8, field: "links.spanId"), traceState: $0.traceState ?? "",
-                                          attributes: attributes($0.attributes))
-                            },
-                            origin: origin)
-                        decoded.accept(converted, rawEnd: span.endTimeUnixNano?.value ?? 0, at: path)
-                    } catch let problem as IDProblem {
-                        decoded.reject("\(path): \(problem.message)")
+        try data.withUnsafeBytes { raw in
+            var reader = JSONReader(raw.bindMemory(to: UInt8.self))
+            var decoded = DecodedSpans()
+            do {
+                try reader.object { reader, key in
+                    guard key == "resourceSpans" else { return try reader.skipValue() }
+                    try reader.array { reader, index in
+                        try resourceSpans(&reader, index: index, into: &decoded)
                     }
                 }
+                try reader.end()
+            } catch let problem as JSONProblem {
+                throw BlackholeError(.usage, problem.message)
+            }
+            return decoded
+        }
+    }
+
+    private static func resourceSpans(_ reader: inout JSONReader, index: Int, into decoded: inout DecodedSpans) throws {
+        var resource = Attributes()
+        var scopes: [(origin: SpanOrigin, spans: [PendingSpan])] = []
+        try reader.object { reader, key in
+            switch key {
+            case "resource":
+                try reader.object { reader, key in
+                    guard key == "attributes" else { return try reader.skipValue() }
+                    resource = try attributes(&reader)
+                }
+            case "scopeSpans":
+                try reader.array { reader, scopeIndex in
+                    scopes.append(try scopeSpans(&reader, path: (index, scopeIndex)))
+                }
+            default: try reader.skipValue()
             }
         }
-        return decoded
+        // The resource may come after its spans: they get it once the whole object is read.
+        for (scopeOrigin, spans) in scopes {
+            var origin = scopeOrigin
+            origin.resource = resource
+            for pending in spans {
+                guard var span = pending.span else {
+                    decoded.reject("\(pending.path): \(pending.problem ?? "")")
+                    continue
+                }
+                span.origin = origin
+                decoded.accept(span, rawEnd: pending.rawEnd, at: pending.path)
+            }
+        }
+    }
+
+    /// A span read, or why it could not be, waiting for its resource.
+    private struct PendingSpan {
+        var span: Span?
+        var rawEnd: UInt64 = 0
+        var problem: String?
+        let indices: (Int, Int, Int)
+
+        var path: String { "resourceSpans[\(indices.0)].scopeSpans[\(indices.1)].spans[\(indices.2)]" }
+    }
+
+    private static func scopeSpans(_ reader: inout JSONReader, path: (Int, Int)) throws -> (SpanOrigin, [PendingSpan]) {
+        var origin = SpanOrigin()
+        var spans: [PendingSpan] = []
+        try reader.object { reader, key in
+            switch key {
+            case "scope":
+                try reader.object { reader, key in
+                    switch key {
+                    case "name": origin.scopeName = try reader.string()
+                    case "version": origin.scopeVersion = try reader.string()
+                    case "attributes": origin.scopeAttributes = try attributes(&reader)
+                    default: try reader.skipValue()
+                    }
+                }
+            case "spans":
+                try reader.array { reader, spanIndex in
+                    spans.append(try span(&reader, indices: (path.0, path.1, spanIndex)))
+                }
+            default: try reader.skipValue()
+            }
+        }
+        return (origin, spans)
+    }
+
+    private static func span(_ reader: inout JSONReader, indices: (Int, Int, Int)) throws -> PendingSpan {
+        var traceID = Data(), spanID = Data(), parentID = Data()
+        var name = "", statusMessage = ""
+        var kind = Span.Kind.unspecified, statusCode = Span.StatusCode.unset
+        var start: UInt64 = 0, end: UInt64 = 0
+        var spanAttributes = Attributes()
+        var events: [Span.Event] = []
+        var links: [Span.Link] = []
+        var idProblem: IDProblem?
+        func id(_ text: String, bytes: Int, field: String) -> Data {
+            do {
+                return try OTLPJSON.id(text, bytes: bytes, field: field)
+            } catch {
+                if idProblem == nil { idProblem = error as? IDProblem }
+                return Data()
+            }
+        }
+        try reader.object { reader, key in
+            switch key {
+            case "traceId": traceID = id(try reader.string(), bytes: 16, field: "traceId")
+            case "spanId": spanID = id(try reader.string(), bytes: 8, field: "spanId")
+            case "parentSpanId": parentID = id(try reader.string(), bytes: 8, field: "parentSpanId")
+            case "name": name = try reader.string()
+            case "kind": kind = Span.Kind(rawValue: try reader.enumeration(Span.Kind.self)) ?? .unspecified
+            case "startTimeUnixNano": start = try reader.unsigned()
+            case "endTimeUnixNano": end = try reader.unsigned()
+            case "attributes": spanAttributes = try attributes(&reader)
+            case "events":
+                try reader.array { reader, _ in
+                    var event = Span.Event(timeNanos: 0, name: "")
+                    try reader.object { reader, key in
+                        switch key {
+                        case "timeUnixNano": event.timeNanos = try reader.unsigned()
+                        case "name": event.name = try reader.string()
+                        case "attributes": event.attributes = try attributes(&reader)
+                        default: try reader.skipValue()
+                        }
+                    }
+                    events.append(event)
+                }
+            case "links":
+                try reader.array { reader, _ in
+                    var link = Span.Link(traceID: Data(), spanID: Data())
+                    try reader.object { reader, key in
+                        switch key {
+                        case "traceId": link.traceID = id(try reader.string(), bytes: 16, field: "links.traceId")
+                        case "spanId": link.spanID = id(try reader.string(), bytes: 8, field: "links.spanId")
+                        case "traceState": link.traceState = try reader.string()
+                        case "attributes": link.attributes = try attributes(&reader)
+                        default: try reader.skipValue()
+                        }
+                    }
+                    links.append(link)
+                }
+            case "status":
+                try reader.object { reader, key in
+                    switch key {
+                    case "code": statusCode = Span.StatusCode(rawValue: try reader.enumeration(Span.StatusCode.self)) ?? .unset
+                    case "message": statusMessage = try reader.string()
+                    default: try reader.skipValue()
+                    }
+                }
+            default: try reader.skipValue()
+            }
+        }
+        if let idProblem { return PendingSpan(problem: idProblem.message, indices: indices) }
+        let span = Span(traceID: traceID, spanID: spanID, parentSpanID: parentID.isEmpty ? nil : parentID, name: name, kind: kind,
+                        startNanos: start, endNanos: end, statusCode: statusCode, statusMessage: statusMessage,
+                        attributes: spanAttributes, events: events, links: links, origin: SpanOrigin())
+        return PendingSpan(span: span, rawEnd: end, indices: indices)
+    }
+
+    /// `[{"key": ..., "value": {...}}, ...]`
+    private static func attributes(_ reader: inout JSONReader) throws -> Attributes {
+        var result = Attributes()
+        try reader.array { reader, _ in
+            var key = ""
+            var value = AttributeValue.string("")
+            try reader.object { reader, field in
+                switch field {
+                case "key": key = try reader.string()
+                case "value": value = try anyValue(&reader)
+                default: try reader.skipValue()
+                }
+            }
+            result[key] = value
+        }
+        return result
+    }
+
+    private static func anyValue(_ reader: inout JSONReader) throws -> AttributeValue {
+        var value = AttributeValue.string("")
+        if reader.null() { return value }
+        try reader.object { reader, key in
+            switch key {
+            case "stringValue": value = .string(try reader.string())
+            case "boolValue": value = .bool(try reader.bool())
+            case "intValue": value = .int(try reader.signed())
+            case "doubleValue": value = .double(try reader.double())
+            case "bytesValue":
+                let text = try reader.string()
+                guard let data = Data(base64Encoded: text) else { throw reader.problem("is not base64") }
+                value = .bytes(data)
+            case "arrayValue":
+                var values: [AttributeValue] = []
+                try reader.object { reader, key in
+                    guard key == "values" else { return try reader.skipValue() }
+                    try reader.array { reader, _ in values.append(try anyValue(&reader)) }
+                }
+                value = .array(values)
+            case "kvlistValue":
+                var values = Attributes()
+                try reader.object { reader, key in
+                    guard key == "values" else { return try reader.skipValue() }
+                    values = try attributes(&reader)
+                }
+                value = .map(values)
+            default: try reader.skipValue()
+            }
+        }
+        return value
     }
 
     private struct IDProblem: Error { let message: String }
 
     /// Hex ids; base64 (what a generic protobuf JSON encoder writes) is refused by name.
-    private static func id(_ text: String?, bytes: Int, field: String) throws -> Data {
-        guard let text, !text.isEmpty else { return Data() }
+    private static func id(_ text: String, bytes: Int, field: String) throws -> Data {
+        guard !text.isEmpty else { return Data() }
         if let data = Data(hex: text) {
             guard data.count == bytes else {
                 throw IDProblem(message: "\(field) \"\(text)\" is \(data.count) bytes, expected \(bytes) (\(bytes * 2) hex digits)")
@@ -65,146 +231,293 @@ public enum OTLPJSON {
         }
         throw IDProblem(message: "\(field) \"\(text)\" is not hex")
     }
+}
 
-    private static func attributes(_ list: [KeyValuePair]?) -> Attributes {
-        var result = Attributes(minimumCapacity: list?.count ?? 0)
-        for pair in list ?? [] { result[pair.key] = pair.value ?? .string("") }
-        return result
+/// Why a document could not be read: `resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: expected a number`.
+struct JSONProblem: Error {
+    let message: String
+}
+
+/// A forward-only reader of JSON bytes that knows where it is, for messages that say where.
+struct JSONReader {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    /// Keys and indices from the document down to the value being read.
+    private var path: [PathStep] = []
+
+    private enum PathStep {
+        case key(String)
+        case index(Int)
     }
 
-    /// `resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: expected ...`
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.reduce("") { text, key in
-                if let index = key.intValue { return text + "[\(index)]" }
-                return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    // MARK: Containers
+
+    /// Calls `body` with each key of an object; `body` must read or skip the value.
+    mutating func object(_ body: (inout JSONReader, String) throws -> Void) throws {
+        guard skipSpace() == UInt8(ascii: "{") else { throw mismatch("an object") }
+        position += 1
+        if skipSpace() == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        while true {
+            guard skipSpace() == UInt8(ascii: "\"") else { throw syntax("expected a key") }
+            let key = try rawString()
+            guard skipSpace() == UInt8(ascii: ":") else { throw syntax("expected ':'") }
+            position += 1
+            path.append(.key(key))
+            try body(&self, key)
+            path.removeLast()
+            switch skipSpace() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"):
+                position += 1
+                return
+            default: throw syntax("expected ',' or '}'")
             }
         }
-        switch error {
-        case .typeMismatch(let type, let context):
-            let where_ = path(context.codingPath)
-            return "\(where_.isEmpty ? "document" : where_): expected \(typeName(type))"
-        case .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)): expected \(typeName(type)), found null"
-        case .keyNotFound(let key, let context):
-            let parent = path(context.codingPath)
-            return "\(parent.isEmpty ? "" : parent + ": ")missing \"\(key.stringValue)\""
-        case .dataCorrupted(let context):
-            let where_ = path(context.codingPath)
-            let reason = context.underlyingError.map { "\($0)" }.flatMap { $0.contains("Unexpected") || $0.contains("JSON") ? "not valid JSON" : nil }
-                ?? context.debugDescription
-            return where_.isEmpty ? "not valid JSON (\(reason))" : "\(where_): \(reason)"
-        @unknown default:
-            return "not OTLP/JSON"
+    }
+
+    /// Calls `body` with each index of an array; null is an empty array.
+    mutating func array(_ body: (inout JSONReader, Int) throws -> Void) throws {
+        if null() { return }
+        guard skipSpace() == UInt8(ascii: "[") else { throw mismatch("an array") }
+        position += 1
+        if skipSpace() == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
+        var index = 0
+        while true {
+            path.append(.index(index))
+            try body(&self, index)
+            path.removeLast()
+            index += 1
+            switch skipSpace() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"):
+                position += 1
+                return
+            default: throw syntax("expected ',' or ']'")
+            }
         }
     }
 
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        case is Double.Type, is Int.Type, is Int64.Type, is UInt64.Type: "a number"
-        case is [Any].Type: "an array"
-        default: "an object"
+    /// Only white space may follow the document.
+    mutating func end() throws {
+        guard skipSpace() == nil else { throw syntax("unexpected text after the document") }
+    }
+
+    // MARK: Values
+
+    /// Consumes `null` if it comes next.
+    mutating func null() -> Bool {
+        guard skipSpace() == UInt8(ascii: "n"), matches("null") else { return false }
+        position += 4
+        return true
+    }
+
+    mutating func string() throws -> String {
+        if null() { return "" }
+        guard skipSpace() == UInt8(ascii: "\"") else { throw mismatch("a string") }
+        return try rawString()
+    }
+
+    mutating func bool() throws -> Bool {
+        if skipSpace() == UInt8(ascii: "t"), matches("true") {
+            position += 4
+            return true
         }
-    }
-
-    // MARK: The OTLP/JSON document
-
-    private struct Request: Decodable {
-        var resourceSpans: [ResourceSpans]?
-    }
-
-    private struct ResourceSpans: Decodable {
-        var resource: Resource?
-        var scopeSpans: [ScopeSpans]?
-    }
-
-    private struct Resource: Decodable {
-        var attributes: [KeyValuePair]?
-    }
-
-    private struct ScopeSpans: Decodable {
-        var scope: Scope?
-        var spans: [JSONSpan]?
-    }
-
-    private struct Scope: Decodable {
-        var name: String?
-        var version: String?
-        var attributes: [KeyValuePair]?
-    }
-
-    private struct KeyValuePair: Decodable {
-        var key: String
-        var value: AttributeValue?
-    }
-
-    private struct JSONSpan: Decodable {
-        var traceId: String?
-        var spanId: String?
-        var parentSpanId: String?
-        var name: String?
-        var kind: EnumValue<Span.Kind>?
-        var startTimeUnixNano: Nanoseconds?
-        var endTimeUnixNano: Nanoseconds?
-        var attributes: [KeyValuePair]?
-        var events: [Event]?
-        var links: [Link]?
-        var status: Status?
-    }
-
-    private struct Event: Decodable {
-        var timeUnixNano: Nanoseconds?
-        var name: String?
-        var attributes: [KeyValuePair]?
-    }
-
-    private struct Link: Decodable {
-        var traceId: String?
-        var spanId: String?
-        var traceState: String?
-        var attributes: [KeyValuePair]?
-    }
-
-    private struct Status: Decodable {
-        var code: EnumValue<Span.StatusCode>?
-        var message: String?
+        if skipSpace() == UInt8(ascii: "f"), matches("false") {
+            position += 5
+            return false
+        }
+        throw mismatch("true or false")
     }
 
     /// A fixed64 written as a string (the specification) or a number (what some exporters send).
-    private struct Nanoseconds: Decodable {
-        let value: UInt64
+    mutating func unsigned() throws -> UInt64 {
+        if null() { return 0 }
+        let text = try numberText()
+        guard let value = UInt64(text) else { throw problem("\"\(text)\" is not a count of nanoseconds") }
+        return value
+    }
 
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let text = try? container.decode(String.self) {
-                guard let number = UInt64(text) else {
-                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not a count of nanoseconds")
-                }
-                value = number
-            } else {
-                value = try container.decode(UInt64.self)
-            }
+    mutating func signed() throws -> Int64 {
+        let text = try numberText()
+        guard let value = Int64(text) else { throw problem("\"\(text)\" is not a 64-bit integer") }
+        return value
+    }
+
+    /// A number, or one of proto3's strings for non-finite values.
+    mutating func double() throws -> Double {
+        let text = try numberText()
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default:
+            guard let value = Double(text) else { throw problem("\"\(text)\" is not a number") }
+            return value
         }
     }
 
     /// An enum as its integer (the specification) or its proto name (`SPAN_KIND_SERVER`).
-    private struct EnumValue<Wrapped: RawRepresentable & CaseIterable>: Decodable where Wrapped.RawValue == Int {
-        let value: Int
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let number = try? container.decode(Int.self) {
-                value = number
-                return
+    mutating func enumeration<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) throws -> Int
+    where Value.RawValue == Int {
+        if skipSpace() == UInt8(ascii: "\"") {
+            let text = try rawString()
+            if let number = Int(text) { return number }
+            let suffix = text.split(separator: "_").last.map { $0.lowercased() } ?? ""
+            guard let match = Value.allCases.first(where: { "\($0)".lowercased() == suffix }) else {
+                throw problem("unknown enum value \"\(text)\"")
             }
-            let name = try container.decode(String.self)
-            let suffix = name.split(separator: "_").last.map { $0.lowercased() } ?? ""
-            guard let match = Wrapped.allCases.first(where: { "\($0)".lowercased() == suffix }) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown enum value \"\(name)\"")
-            }
-            value = match.rawValue
+            return match.rawValue
         }
+        let text = try numberText()
+        guard let value = Int(text) else { throw problem("\"\(text)\" is not an enum value") }
+        return value
+    }
+
+    /// Skips any value, checking its syntax.
+    mutating func skipValue() throws {
+        switch skipSpace() {
+        case UInt8(ascii: "{"): try object { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "["): try array { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "\""): _ = try rawString()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
+        case UInt8(ascii: "n"):
+            guard null() else { throw syntax("expected a value") }
+        case nil: throw syntax("unexpected end of the document")
+        default: _ = try numberText()
+        }
+    }
+
+    // MARK: Errors
+
+    /// A problem with the value being read, located by its path.
+    func problem(_ message: String) -> JSONProblem {
+        var text = ""
+        for step in path {
+            switch step {
+            case .key(let key): text += text.isEmpty ? key : "." + key
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return JSONProblem(message: "\(text.isEmpty ? "document" : text): \(message)")
+    }
+
+    private func mismatch(_ expected: String) -> JSONProblem {
+        if position >= bytes.count { return syntax("unexpected end of the document") }
+        return problem("expected \(expected)")
+    }
+
+    private func syntax(_ message: String) -> JSONProblem {
+        JSONProblem(message: "not valid JSON at byte \(position + 1): \(message)")
+    }
+
+    // MARK: Bytes
+
+    /// The next byte that is not white space, not consumed; nil at the end.
+    private mutating func skipSpace() -> UInt8? {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            case let byte: return byte
+            }
+        }
+        return nil
+    }
+
+    private func matches(_ word: StaticString) -> Bool {
+        word.withUTF8Buffer { expected in
+            position + expected.count <= bytes.count && (0..<expected.count).allSatisfy { bytes[position + $0] == expected[$0] }
+        }
+    }
+
+    /// A number's text, or the contents of a string standing for a number (`"42"`).
+    private mutating func numberText() throws -> String {
+        switch skipSpace() {
+        case UInt8(ascii: "\""): return try rawString()
+        case let byte? where byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte):
+            let start = position
+            while position < bytes.count {
+                switch bytes[position] {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                     UInt8(ascii: "e"), UInt8(ascii: "E"):
+                    position += 1
+                default:
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        default: throw mismatch("a number")
+        }
+    }
+
+    /// A string whose opening quote is next.
+    private mutating func rawString() throws -> String {
+        position += 1
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)]), as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+            if byte < 0x20 { throw syntax("control character in a string") }
+            position += 1
+        }
+        throw syntax("unterminated string")
+    }
+
+    private mutating func escapedString(from start: Int) throws -> String {
+        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard position < bytes.count else { throw syntax("unterminated string") }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar), matches("\\u") {
+                        position += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw syntax("invalid surrogate pair") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    out.append(contentsOf: String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8)
+                default: throw syntax("invalid escape")
+                }
+            case let control where control < 0x20: throw syntax("control character in a string")
+            default: out.append(byte)
+            }
+        }
+        throw syntax("unterminated string")
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard position + 4 <= bytes.count else { throw syntax("invalid \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = Data.nibble(bytes[position]) else { throw syntax("invalid \\u escape") }
+            value = value << 4 | UInt32(digit)
+            position += 1
+        }
+        return value
     }
 }

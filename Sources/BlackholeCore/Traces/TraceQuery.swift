@@ -53,14 +53,14 @@ extension SpanStore {
         case nil: break
         }
         if let name = filter.name {
-            conditions.append("trace_id IN (SELECT trace_id FROM spans WHERE start_ns >= ? AND name LIKE ? ESCAPE '\\')")
+            conditions.append("id IN (SELECT trace_ref FROM spans WHERE start_ns >= ? AND name LIKE ? ESCAPE '\\')")
             arguments += [since, "%" + Self.escapeLike(name) + "%"]
         }
         for (key, value) in filter.attributes {
             let spanValue = Self.attributeText("attributes", key: key)
             let resourceValue = Self.attributeText("resource", key: key)
             conditions.append("""
-                trace_id IN (SELECT trace_id FROM spans WHERE start_ns >= ? AND (\(spanValue) = ? OR origin_id IN (
+                id IN (SELECT trace_ref FROM spans WHERE start_ns >= ? AND (\(spanValue) = ? OR origin_id IN (
                     SELECT id FROM span_origins WHERE \(resourceValue) = ?)))
                 """)
             arguments += [since, value, value]

@@ -90,22 +90,6 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
             }
         }
 
-        mutating func merge(_ stored: Delta) {
-            let mine = self
-            self = stored
-            startNanos = min(stored.startNanos, mine.startNanos)
-            endNanos = max(stored.endNanos, mine.endNanos)
-            spanCount += mine.spanCount
-            errorCount += mine.errorCount
-            services.formUnion(mine.services)
-            if (mine.hasRoot && !stored.hasRoot) || (mine.hasRoot == stored.hasRoot && mine.rootStart < stored.rootStart) {
-                hasRoot = mine.hasRoot
-                rootService = mine.rootService
-                rootName = mine.rootName
-                rootStart = mine.rootStart
-            }
-        }
-
         /// A JSON array of names, so `instr(services, '"name"')` finds a service without LIKE's escapes.
         static func encode(services: Set<String>) -> String {
             var out = "["
