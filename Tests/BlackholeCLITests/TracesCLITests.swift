@@ -228,3 +228,42 @@ private final class PeakMemory: @unchecked Sendable {
 
     func record(_ kilobytes: Int) { lock.withLock { value = max(value, kilobytes) } }
 }
+
+/// `check` counts detector findings since its previous run as `trace.pattern.findings`; a rule on
+/// it raises a `performance` alert, and the next quiet run resolves it.
+@Suite struct TracePatternCheckTests {
+    let cli = CLI()
+
+    @Test func slowTracesRaiseAndResolveAPerformanceAlert() throws {
+        defer { cli.cleanUp() }
+        let config = cli.write("config.yaml", """
+            tracing:
+              patterns:
+                slow_service_call: { threshold: 2s }
+            alert_rules:
+              - { id: slow_traces, name: Slow Traces, metric: trace.pattern.findings, labels: { pattern: slow_service_call },
+                  condition: gt, threshold: 0, duration: 0s, severity: warning, notification_channels: [log] }
+            notification_channels:
+              - { name: log, type: log, config: { path: \(cli.path("alerts.log")) } }
+            """)
+        let start = UInt64(Date().timeIntervalSince1970 * 1e9) - 20_000_000_000
+        func span(_ id: String, seconds: Double) -> String {
+            #"{"traceId":"\#(id)","spanId":"eee19b7ec3c1b173","name":"GET /files","startTimeUnixNano":"\#(start)","endTimeUnixNano":"\#(start + UInt64(seconds * 1e9))"}"#
+        }
+        let file = cli.write("spans.jsonl", #"{"resourceSpans":[{"scopeSpans":[{"spans":[\#(span("5b8efff798038103d269b633813fc60c", seconds: 2.5)),\#(span("6b8efff798038103d269b633813fc60c", seconds: 1.5))]}]}]}"#)
+        #expect(try cli.run("telemetry", "ingest", file, "--config", config).status == 0)
+
+        let first = try cli.run("telemetry", "check", "--config", config)
+        #expect(first.status == 1, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("slow_traces"), "\(first.stdout)")
+        let alerts = try cli.run("telemetry", "alerts", "--config", config, "--json")
+        let alert = try #require((alerts.json["alerts"] as? [[String: Any]])?.first, "\(alerts.stdout)")
+        #expect(alert["metric"] as? String == "trace.pattern.findings" && (alert["value"] as? Double) == 1, "\(alert)")
+        let log = try String(contentsOfFile: cli.path("alerts.log"), encoding: .utf8)
+        #expect(log.contains(#""type":"performance""#), "\(log)")
+
+        // Nothing new since: the next run finds nothing and the alert resolves.
+        let second = try cli.run("telemetry", "check", "--config", config)
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+    }
+}

@@ -10,7 +10,8 @@ import Testing
     @Test func starterFileIsValidAndCarriesTheSeedRules() throws {
         let (config, problems) = ConfigDecoding.decode(yaml: StarterConfig.text)
         #expect(problems.isEmpty, "\(problems)")
-        #expect(config.alertRules.map(\.id) == ["service_down", "high_cpu_usage", "p2p_low_connectivity", "high_response_time"])
+        #expect(config.alertRules.map(\.id) == ["service_down", "high_cpu_usage", "p2p_low_connectivity", "high_response_time", "slow_traces",
+                                                "cascading_failures"])
         let down = try #require(config.alertRules.first)
         #expect(down.condition == .lt && down.threshold == 0.5 && down.duration == 30 && down.severity == .critical)
         #expect(down.notificationChannels == ["webhook", "log"])

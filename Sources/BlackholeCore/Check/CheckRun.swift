@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 
-/// One `telemetry check`: sample resources, probe services, record, evaluate every rule,
-/// deliver notifications, prune. `serve` runs the same on its interval.
+/// One `telemetry check`: sample resources, probe services, count trace pattern findings, record,
+/// evaluate every rule, deliver notifications, prune. `serve` runs the same on its interval.
 public struct CheckRun: Sendable {
     let config: Configuration
     let store: Store
@@ -30,6 +30,7 @@ public struct CheckRun: Sendable {
         let health = try await HealthMonitor(prober: ServiceProber(http: http), store: store, clock: clock).run(config.health)
         let snapshot = try await resources
         let peers = try await p2p
+        try TracePatternMonitor(store: store, clock: clock, thresholds: config.tracing.patternThresholds).run()
         let alerts = try AlertCycle(store: store, config: config, clock: clock).run(rootCauses: health.rootCauses)
         let senders = notificationSenders(config.notificationChannels, http: http)
         let delivery = try await OutboxDelivery(store: store, senders: senders, clock: clock, maxAge: config.alerting.outboxMaxAge)

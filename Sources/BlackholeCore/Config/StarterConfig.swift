@@ -99,6 +99,29 @@ public enum StarterConfig {
         severity: "warning"
         notification_channels: ["log"]
 
+      # Trace detectors (tracing.patterns): findings among the traces started since the previous check.
+      - id: "slow_traces"
+        name: "Slow Traces"
+        description: "Traces slower than tracing.patterns.slow_service_call; see 'blackhole telemetry analyze'"
+        metric: "trace.pattern.findings"
+        labels: { pattern: "slow_service_call" }
+        condition: "gt"
+        threshold: 0
+        duration: "0s"
+        severity: "warning"
+        notification_channels: ["log"]
+
+      - id: "cascading_failures"
+        name: "Cascading Failures"
+        description: "Traces with several failing spans; see 'blackhole telemetry analyze'"
+        metric: "trace.pattern.findings"
+        labels: { pattern: "cascading_failures" }
+        condition: "gt"
+        threshold: 0
+        duration: "0s"
+        severity: "critical"
+        notification_channels: ["webhook", "log"]
+
     # webhook: POSTs JSON; config: url, timeout, headers, min_severity, group (one POST per run for
     # all alerts that changed state). log: one JSON line per alert; config: path (default stderr),
     # min_severity.

@@ -370,3 +370,35 @@ extension SpanStore {
         return String(cString: bytes)
     }
 }
+
+/// What `check` learns from spans: how many findings each detector made among the traces that
+/// started since the previous check, recorded as the series `trace.pattern.findings{pattern=...}`.
+/// Alert rules on that series raise `performance` alerts, through the one alert machinery.
+public struct TracePatternMonitor: Sendable {
+    public static let metric = "trace.pattern.findings"
+    /// How far back the first check looks.
+    static let firstLookBack: TimeInterval = 300
+
+    let store: Store
+    let clock: any WallClock
+    let thresholds: [TracePattern: Double]
+
+    public init(store: Store, clock: any WallClock, thresholds: [TracePattern: Double]) {
+        self.store = store
+        self.clock = clock
+        self.thresholds = thresholds
+    }
+
+    @discardableResult
+    public func run() throws -> [PerformanceIssue] {
+        let now = clock.now()
+        let state = SamplerState(store)
+        let since = try state.load(Date.self, name: "trace_patterns") ?? now - Self.firstLookBack
+        let issues = try TraceAnalyzer(SpanStore(store), thresholds: thresholds).detect(TracePattern.allCases, since: since, until: now)
+        try MetricStore(store).record(TracePattern.allCases.map { pattern in
+            Sample(Self.metric, Double(issues.filter { $0.pattern == pattern }.count), labels: ["pattern": pattern.rawValue], time: now)
+        })
+        try state.save(now, name: "trace_patterns", time: now)
+        return issues
+    }
+}
