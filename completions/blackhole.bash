@@ -196,13 +196,13 @@ _blackhole_telemetry() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    resources|check|health|metrics|alerts|prune)
+    resources|check|health|metrics|alerts|traces|trace|analyze|ingest|exec|prune)
         # Offer subcommand argument completions
         "_blackhole_telemetry_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'resources check health metrics alerts prune' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'resources check health metrics alerts traces trace analyze ingest exec prune' -- "${cur}"))
         ;;
     esac
 }
@@ -475,6 +475,164 @@ _blackhole_telemetry_alerts_test() {
         return
         ;;
     '--channel')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_traces() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=(--attr)
+    non_repeating_options=(--db --config --since --until --service --name --min-duration --max-duration --status --limit)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '--service')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--min-duration')
+        return
+        ;;
+    '--max-duration')
+        return
+        ;;
+    '--status')
+        __blackhole_add_completions -W 'error'$'\n''ok'
+        return
+        ;;
+    '--attr')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_trace() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config)
+    __blackhole_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_analyze() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --summary --version -h --help)
+    repeating_options=(--pattern)
+    non_repeating_options=(--db --config --since --service)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--pattern')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--service')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_ingest() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --format)
+    __blackhole_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--format')
+        __blackhole_add_completions -W 'json'$'\n''proto'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __blackhole_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_exec() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=(--attr)
+    non_repeating_options=(--db --config --name --service)
+    __blackhole_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--service')
+        return
+        ;;
+    '--attr')
         return
         ;;
     esac
