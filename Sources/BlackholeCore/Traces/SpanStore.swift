@@ -148,7 +148,8 @@ public struct SpanWriteResult: Sendable, Equatable {
     }
 }
 
-/// A span with the stored text of its attributes, events and links.
+/// A span with the stored text of its attributes, events and links, which replaces them: they are
+/// freed where they were made, not on the writing thread.
 struct PreparedSpan: Sendable {
     let span: Span
     let attributes: String
@@ -156,10 +157,14 @@ struct PreparedSpan: Sendable {
     let links: String?
 
     init(_ span: Span) {
-        self.span = span
         attributes = SpanJSON.attributes(span.attributes)
         events = SpanJSON.events(span.events)
         links = SpanJSON.links(span.links)
+        var bare = span
+        bare.attributes = [:]
+        bare.events = []
+        bare.links = []
+        self.span = bare
     }
 }
 
