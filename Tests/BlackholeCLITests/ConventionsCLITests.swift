@@ -109,7 +109,7 @@ import Testing
         let shown = try cli.run("config", "show", "--json")
         #expect(shown.json["source"] as? String == path)
         let config = try #require(shown.json["config"] as? [String: Any])
-        #expect((config["alert_rules"] as? [Any])?.count == 4)
+        #expect((config["alert_rules"] as? [Any])?.count == 6)
         #expect(shown.json["database"] as? String == cli.path("state/blackhole/telemetry.db"))
     }
 

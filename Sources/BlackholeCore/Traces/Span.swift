@@ -191,6 +191,11 @@ public struct Span: Sendable, Equatable {
 
     public static func nanos(_ date: Date) -> UInt64 { UInt64(max(0, date.timeIntervalSince1970 * 1e9).rounded()) }
 
+    public static func date(nanos: UInt64) -> Date { Date(timeIntervalSince1970: Double(nanos) / 1e9) }
+
+    public var start: Date { Self.date(nanos: startNanos) }
+    public var end: Date { Self.date(nanos: endNanos) }
+
     /// W3C/OTLP ids: random, never all zero.
     public static func newTraceID() -> Data { randomID(16) }
     public static func newSpanID() -> Data { randomID(8) }

@@ -114,7 +114,7 @@ public struct TraceAnalyzer: Sendable {
                             traceID: span.traceID, pattern: pattern,
                             description: "\(span.service) \(span.name) ran \(DurationText.format(span.duration)), "
                                 + "over \(DurationText.format(limit))",
-                            severity: pattern.severity, timestamp: Date(timeIntervalSince1970: Double(span.startNanos) / 1e9), durationMs: Double(span.durationNanos) / 1e6,
+                            severity: pattern.severity, timestamp: span.start, durationMs: Double(span.durationNanos) / 1e6,
                             services: [span.service])
                     }
             }

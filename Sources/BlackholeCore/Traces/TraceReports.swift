@@ -85,15 +85,15 @@ public struct TraceDetailReport: Report {
             try container.encode(span.name, forKey: .name)
             try container.encode(span.service, forKey: .service)
             try container.encode(span.kind.name, forKey: .kind)
-            try container.encode(Date(timeIntervalSince1970: Double(span.startNanos) / 1e9), forKey: .start)
-            try container.encode(Date(timeIntervalSince1970: Double(span.endNanos) / 1e9), forKey: .end)
+            try container.encode(span.start, forKey: .start)
+            try container.encode(span.end, forKey: .end)
             try container.encode(String(span.startNanos), forKey: .startNanos)
             try container.encode(String(span.endNanos), forKey: .endNanos)
             try container.encode(Double(span.durationNanos) / 1e6, forKey: .duration)
             try container.encode(Status(code: span.statusCode.name, message: span.statusMessage), forKey: .status)
             try container.encode(span.attributes, forKey: .attributes)
             try container.encode(span.events.map {
-                Event(name: $0.name, time: Date(timeIntervalSince1970: Double($0.timeNanos) / 1e9), timeNanos: String($0.timeNanos),
+                Event(name: $0.name, time: Span.date(nanos: $0.timeNanos), timeNanos: String($0.timeNanos),
                       attributes: $0.attributes)
             }, forKey: .events)
             try container.encode(span.links.map {

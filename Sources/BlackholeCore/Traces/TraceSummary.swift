@@ -15,7 +15,7 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
     public let errorCount: Int
     public let services: [String]
 
-    public var start: Date { Date(timeIntervalSince1970: Double(startNanos) / 1e9) }
+    public var start: Date { Span.date(nanos: startNanos) }
     public var duration: TimeInterval { Double(endNanos - startNanos) / 1e9 }
 
     enum CodingKeys: String, CodingKey {
