@@ -188,6 +188,35 @@ private struct TraceBuilder {
         #expect(try ids { $0.since = t0 + 30 } == [slow.traceID])
     }
 
+    @Test func orphansAreShownAtTheTopNotLost() throws {
+        var trace = TraceBuilder(start: t0)
+        let root = trace.add("GET /files", from: 0, to: 1)
+        trace.add("read", service: "storage", parent: root, from: 0.1, to: 0.5)
+        let lost = Span(traceID: trace.traceID, spanID: Span.newSpanID(), parentSpanID: Span.newSpanID(), name: "late child",
+                        start: t0 + 0.05, end: t0 + 0.2, service: "ledger")
+        try spans.write(trace.spans + [lost])
+        let report = TraceDetailReport(trace: try spans.resolveTrace(trace.traceID.hex), spans: try spans.trace(trace.traceID))
+        #expect(report.spans.map(\.span.name) == ["GET /files", "read", "late child"])
+        #expect(report.spans.map(\.depth) == [0, 1, 0] && report.spans.map(\.orphan) == [false, false, true])
+        #expect(report.renderText(TextStyle(color: false, utc: true, verbose: false)).contains("late child (parent missing)"))
+    }
+
+    /// Spans and their trace summaries go with `storage.retention.spans`; a resource no span
+    /// uses any more goes with them.
+    @Test func retentionPrunesSpansTracesAndOrigins() throws {
+        var old = TraceBuilder(start: t0)
+        old.add("old", service: "retired", from: 0, to: 1)
+        var recent = TraceBuilder(start: t0 + 7200)
+        recent.add("recent", from: 0, to: 1)
+        try spans.write(old.spans + recent.spans)
+        let report = try Pruner(spans.store).prune(retention: [.spans: 3600], now: t0 + 7300, dryRun: false)
+        #expect(report.total == 2)
+        #expect(try spans.traces(TraceFilter(since: t0 - 1)).map(\.traceID) == [recent.traceID])
+        #expect(try spans.trace(old.traceID).isEmpty && spans.trace(recent.traceID).count == 1)
+        let origins = try spans.store.read { db in try String.fetchAll(db, sql: "SELECT service FROM span_origins") }
+        #expect(origins == ["gateway"])
+    }
+
     @Test func prefixesResolveToOneTrace() throws {
         let a = Span(traceID: Data(hex: "abcd0000000000000000000000000001")!, spanID: Span.newSpanID(), parentSpanID: nil, name: "a",
                      start: t0, end: t0 + 1)
