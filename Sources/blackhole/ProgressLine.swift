@@ -18,7 +18,7 @@ final class ProgressLine: @unchecked Sendable {
         let now = Date()
         guard now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
         lastDrawn = now
-        var text = "ingesting \(progress.path == "-" ? "stdin" : progress.path): \(progress.spans) spans"
+        var text = "ingesting \(IngestReport.displayName(progress.path)): \(progress.spans) spans"
         if let total = progress.totalBytes, total > 0 {
             text += String(format: ", %.0f%%", min(100, Double(progress.bytesRead) / Double(total) * 100))
         }

@@ -120,7 +120,7 @@ final class SpanFileReader: @unchecked Sendable {
         let count = raw.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if count < 0 {
             if errno == EINTR { return true }
-            throw BlackholeError(.environment, "\(path): \(String(cString: strerror(errno)))")
+            throw BlackholeError(.environment, "\(IngestReport.displayName(path)): \(String(cString: strerror(errno)))")
         }
         if count == 0 {
             endOfInput = true
@@ -203,7 +203,7 @@ final class SpanFileReader: @unchecked Sendable {
         let location = format == .json ? "document" : "message"
         while try readChunk() {
             if available > maxMessageBytes {
-                throw BlackholeError(.usage, "\(path): a single \(format!.rawValue) message larger than \(maxMessageBytes >> 20) MiB; "
+                throw BlackholeError(.usage, "\(IngestReport.displayName(path)): a single \(format!.rawValue) message larger than \(maxMessageBytes >> 20) MiB; "
                                      + "split it (one JSON document per line, or length-delimited protobuf)")
             }
         }
@@ -214,16 +214,16 @@ final class SpanFileReader: @unchecked Sendable {
     private func nextDelimited() throws -> Item? {
         guard try fill(atLeast: 4) else {
             guard available > 0 else { return nil }
-            throw BlackholeError(.usage, "\(path): message \(unitCount + 1): truncated length prefix (\(available) of 4 bytes)")
+            throw BlackholeError(.usage, "\(IngestReport.displayName(path)): message \(unitCount + 1): truncated length prefix (\(available) of 4 bytes)")
         }
         let prefix = buffer[bufferStart..<(bufferStart + 4)].reduce(0) { $0 << 8 | Int($1) }
         unitCount += 1
         guard prefix <= maxMessageBytes else {
-            throw BlackholeError(.usage, "\(path): message \(unitCount): length \(prefix) is over \(maxMessageBytes >> 20) MiB "
+            throw BlackholeError(.usage, "\(IngestReport.displayName(path)): message \(unitCount): length \(prefix) is over \(maxMessageBytes >> 20) MiB "
                                  + "(not OTLP protobuf, or not length-delimited)")
         }
         guard try fill(atLeast: 4 + prefix) else {
-            throw BlackholeError(.usage, "\(path): message \(unitCount): truncated (\(available - 4) of \(prefix) bytes)")
+            throw BlackholeError(.usage, "\(IngestReport.displayName(path)): message \(unitCount): truncated (\(available - 4) of \(prefix) bytes)")
         }
         bufferStart += 4
         return .unit(Unit(data: consume(prefix), location: "message \(unitCount)"))

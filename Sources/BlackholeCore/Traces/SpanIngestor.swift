@@ -47,11 +47,14 @@ public struct IngestReport: Report {
 
         mutating func note(_ problem: String, located: Bool = true) {
             problemCount += 1
-            if problems.count < Self.maxProblems { problems.append(located ? "\(path == "-" ? "stdin" : path): \(problem)" : problem) }
+            if problems.count < Self.maxProblems { problems.append(located ? "\(IngestReport.displayName(path)): \(problem)" : problem) }
         }
     }
 
     public var files: [File]
+
+    /// How a path is named to a person: `-` is standard input.
+    public static func displayName(_ path: String) -> String { path == "-" ? "stdin" : path }
     public var elapsed: TimeInterval
 
     public var accepted: Int { files.reduce(0) { $0 + $1.accepted } }
@@ -83,9 +86,11 @@ public struct IngestReport: Report {
             if file.duplicates > 0 { parts.append("\(file.duplicates) already stored") }
             if file.sampledOut > 0 { parts.append("\(file.sampledOut) sampled out") }
             if file.rejected > 0 { parts.append(style.paint("\(file.rejected) rejected", .red)) }
-            if file.problemCount > file.rejected { parts.append(style.paint("\(file.problemCount) problems", .red)) }
+            if file.problemCount > file.rejected {
+                parts.append(style.paint("\(file.problemCount) problem\(file.problemCount == 1 ? "" : "s")", .red))
+            }
             let format = file.format.map { " (\($0.rawValue)\(file.compressed ? ", gzip" : ""))" } ?? ""
-            lines.append("\(file.path == "-" ? "stdin" : file.path)\(format): \(parts.joined(separator: ", "))")
+            lines.append("\(IngestReport.displayName(file.path))\(format): \(parts.joined(separator: ", "))")
             lines += file.problems.map { "  " + $0 }
             if file.problemCount > file.problems.count { lines.append("  … \(file.problemCount - file.problems.count) more") }
         }
