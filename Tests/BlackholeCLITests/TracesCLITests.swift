@@ -176,6 +176,8 @@ import TestSupport
         expectOneLineError(try cli.run("telemetry", "trace", other + String(traceID.dropFirst())), containing: "no stored trace")
         expectOneLineError(try cli.run("telemetry", "traces", "--min-duration", "fast"), containing: "invalid duration")
         expectOneLineError(try cli.run("telemetry", "analyze", "--pattern", "slowness"), containing: "slow_requests")
+        expectOneLineError(try cli.run("telemetry", "traces", "--attr", #"a"b=1"#), containing: "cannot contain quotes")
+        #expect(try count("--max-duration", "20000w", "--until", "2600-01-01T00:00:00Z") == 1, "no overflow")
     }
 
     @Test func execSpansNestThroughTraceparent() throws {
@@ -246,7 +248,8 @@ private final class PeakMemory: @unchecked Sendable {
             notification_channels:
               - { name: log, type: log, config: { path: \(cli.path("alerts.log")) } }
             """)
-        let start = UInt64(Date().timeIntervalSince1970 * 1e9) - 20_000_000_000
+        // Judged once settled: the longest threshold (p2p_discovery_timeout's 30s) and a minute after they start.
+        let start = UInt64(Date().timeIntervalSince1970 * 1e9) - 200_000_000_000
         func span(_ id: String, seconds: Double) -> String {
             #"{"traceId":"\#(id)","spanId":"eee19b7ec3c1b173","name":"GET /files","startTimeUnixNano":"\#(start)","endTimeUnixNano":"\#(start + UInt64(seconds * 1e9))"}"#
         }

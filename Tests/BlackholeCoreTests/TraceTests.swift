@@ -333,6 +333,27 @@ private struct TraceBuilder {
         }
     }
 
+    @Test func hostileJSONIsRefusedInOneLine() throws {
+        let deep = #"{"resourceSpans":[{"x":"# + String(repeating: "[", count: 100_000)
+        #expect {
+            try OTLPJSON.decodeTraces(Data(deep.utf8))
+        } throws: { error in
+            "\(error)".contains("nested more than 64 levels deep")
+        }
+        // null where an object or a value is expected means "not set", as protobuf's JSON mapping has it.
+        let nulls = #"""
+            {"resourceSpans":[{"resource":null,"scopeSpans":[{"scope":null,"spans":[{"traceId":"5b8efff798038103d269b633813fc60c",
+              "spanId":"eee19b7ec3c1b173","parentSpanId":"0000000000000000","name":"n","kind":null,"status":null,
+              "startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"k","value":{"boolValue":null}}]}]}]}]}
+            """#
+        let span = try #require(try OTLPJSON.decodeTraces(Data(nulls.utf8)).spans.first)
+        #expect(span.parentSpanID == nil && span.kind == .unspecified && span.attributes["k"] == .bool(false))
+        let longID = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"\#(String(repeating: "z", count: 5000))\n"}]}]}]}"#
+        let decoded = try OTLPJSON.decodeTraces(Data(longID.utf8))
+        let problem = try #require(decoded.firstProblem)
+        #expect(problem.count < 200 && !problem.contains("\n") && problem.contains("is not hex"), "\(problem)")
+    }
+
     @Test func samplingKeepsOrDropsWholeTraces() throws {
         var lines: [String] = []
         var traceIDs: [String] = []

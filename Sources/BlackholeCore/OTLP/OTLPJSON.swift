@@ -222,14 +222,14 @@ public enum OTLPJSON {
         guard !text.isEmpty else { return Data() }
         if let data = Data(hex: text) {
             guard data.count == bytes else {
-                throw IDProblem(message: "\(field) \"\(text)\" is \(data.count) bytes, expected \(bytes) (\(bytes * 2) hex digits)")
+                throw IDProblem(message: "\(field) \(JSONReader.shown(text)) is \(data.count) bytes, expected \(bytes) (\(bytes * 2) hex digits)")
             }
             return data
         }
         if let data = Data(base64Encoded: text), data.count == bytes {
-            throw IDProblem(message: "\(field) \"\(text)\" is base64; OTLP/JSON ids are hex")
+            throw IDProblem(message: "\(field) \(JSONReader.shown(text)) is base64; OTLP/JSON ids are hex")
         }
-        throw IDProblem(message: "\(field) \"\(text)\" is not hex")
+        throw IDProblem(message: "\(field) \(JSONReader.shown(text)) is not hex")
     }
 }
 
@@ -250,12 +250,17 @@ struct JSONReader {
         case index(Int)
     }
 
+    /// Deeper documents are refused rather than read by ever deeper recursion.
+    static let maxDepth = 64
+
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     // MARK: Containers
 
     /// Calls `body` with each key of an object; `body` must read or skip the value.
     mutating func object(_ body: (inout JSONReader, String) throws -> Void) throws {
+        if null() { return }
+        guard path.count < Self.maxDepth else { throw problem("nested more than \(Self.maxDepth) levels deep") }
         guard skipSpace() == UInt8(ascii: "{") else { throw mismatch("an object") }
         position += 1
         if skipSpace() == UInt8(ascii: "}") {
@@ -283,6 +288,7 @@ struct JSONReader {
     /// Calls `body` with each index of an array; null is an empty array.
     mutating func array(_ body: (inout JSONReader, Int) throws -> Void) throws {
         if null() { return }
+        guard path.count < Self.maxDepth else { throw problem("nested more than \(Self.maxDepth) levels deep") }
         guard skipSpace() == UInt8(ascii: "[") else { throw mismatch("an array") }
         position += 1
         if skipSpace() == UInt8(ascii: "]") {
@@ -326,6 +332,7 @@ struct JSONReader {
     }
 
     mutating func bool() throws -> Bool {
+        if null() { return false }
         if skipSpace() == UInt8(ascii: "t"), matches("true") {
             position += 4
             return true
@@ -341,25 +348,27 @@ struct JSONReader {
     mutating func unsigned() throws -> UInt64 {
         if null() { return 0 }
         let text = try numberText()
-        guard let value = UInt64(text) else { throw problem("\"\(text)\" is not a count of nanoseconds") }
+        guard let value = UInt64(text) else { throw problem("\(Self.shown(text)) is not a count of nanoseconds") }
         return value
     }
 
     mutating func signed() throws -> Int64 {
+        if null() { return 0 }
         let text = try numberText()
-        guard let value = Int64(text) else { throw problem("\"\(text)\" is not a 64-bit integer") }
+        guard let value = Int64(text) else { throw problem("\(Self.shown(text)) is not a 64-bit integer") }
         return value
     }
 
     /// A number, or one of proto3's strings for non-finite values.
     mutating func double() throws -> Double {
+        if null() { return 0 }
         let text = try numberText()
         switch text {
         case "NaN": return .nan
         case "Infinity": return .infinity
         case "-Infinity": return -.infinity
         default:
-            guard let value = Double(text) else { throw problem("\"\(text)\" is not a number") }
+            guard let value = Double(text) else { throw problem("\(Self.shown(text)) is not a number") }
             return value
         }
     }
@@ -367,17 +376,18 @@ struct JSONReader {
     /// An enum as its integer (the specification) or its proto name (`SPAN_KIND_SERVER`).
     mutating func enumeration<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) throws -> Int
     where Value.RawValue == Int {
+        if null() { return 0 }
         if skipSpace() == UInt8(ascii: "\"") {
             let text = try rawString()
             if let number = Int(text) { return number }
             let suffix = text.split(separator: "_").last.map { $0.lowercased() } ?? ""
             guard let match = Value.allCases.first(where: { "\($0)".lowercased() == suffix }) else {
-                throw problem("unknown enum value \"\(text)\"")
+                throw problem("unknown enum value \(Self.shown(text))")
             }
             return match.rawValue
         }
         let text = try numberText()
-        guard let value = Int(text) else { throw problem("\"\(text)\" is not an enum value") }
+        guard let value = Int(text) else { throw problem("\(Self.shown(text)) is not an enum value") }
         return value
     }
 
@@ -396,6 +406,13 @@ struct JSONReader {
     }
 
     // MARK: Errors
+
+    /// Input quoted for a one-line message: escaped, and cut after 40 characters.
+    static func shown(_ text: String) -> String {
+        var quoted = ""
+        SpanJSON.string(text.count > 40 ? String(text.prefix(40)) + "…" : text, into: &quoted)
+        return quoted
+    }
 
     /// A problem with the value being read, located by its path.
     func problem(_ message: String) -> JSONProblem {

@@ -15,6 +15,8 @@ public struct DecodedSpans: Sendable {
 
     /// Adds a span after checking what the specification requires of it.
     mutating func accept(_ span: Span, rawEnd: UInt64, at path: String) {
+        var span = span
+        if let parent = span.parentSpanID, parent.allSatisfy({ $0 == 0 }) { span.parentSpanID = nil }
         if span.traceID.count != 16 || span.traceID.allSatisfy({ $0 == 0 }) {
             reject("\(path): trace id must be 16 bytes, not all zero")
         } else if span.spanID.count != 8 || span.spanID.allSatisfy({ $0 == 0 }) {

@@ -95,7 +95,7 @@ public struct TraceAnalyzer: Sendable {
             case .slowServiceCall:
                 let limit = threshold(pattern)
                 issues += try spans.summaries(since: since, until: until, service: service,
-                                              condition: "end_ns - start_ns > ?", argument: Int64(limit * 1e9)).map { trace in
+                                              condition: "end_ns - start_ns > ?", argument: Span.nanoseconds(limit)).map { trace in
                     issue(trace, pattern, "\(trace.rootService) \(trace.rootName) took \(DurationText.format(trace.duration)), "
                             + "over \(DurationText.format(limit)), across \(trace.spanCount) spans")
                 }
@@ -283,7 +283,7 @@ extension SpanStore {
             FROM spans JOIN span_origins ON span_origins.id = spans.origin_id
             WHERE start_ns >= ? AND start_ns < ? AND instr(name, ?) > 0 AND end_ns - start_ns > ?
             """
-        var arguments: [any DatabaseValueConvertible] = [Self.nanos(since), Self.nanos(until), text, Int64(seconds * 1e9)]
+        var arguments: [any DatabaseValueConvertible] = [Self.nanos(since), Self.nanos(until), text, Span.nanoseconds(seconds)]
         if let service {
             sql += " AND spans.service = ?"
             arguments.append(service)
@@ -374,6 +374,9 @@ extension SpanStore {
 /// What `check` learns from spans: how many findings each detector made among the traces that
 /// started since the previous check, recorded as the series `trace.pattern.findings{pattern=...}`.
 /// Alert rules on that series raise `performance` alerts, through the one alert machinery.
+///
+/// A trace is judged once, a while after it starts (`settle`): an SDK exports a span when it
+/// ends, so a slow trace is not all there the moment it begins.
 public struct TracePatternMonitor: Sendable {
     public static let metric = "trace.pattern.findings"
     /// How far back the first check looks.
@@ -389,16 +392,22 @@ public struct TracePatternMonitor: Sendable {
         self.thresholds = thresholds
     }
 
+    /// The longest duration threshold and a minute for spans to be exported and stored.
+    var settle: TimeInterval {
+        TracePattern.allCases.filter { !$0.countsSpans }.map { thresholds[$0] ?? $0.defaultThreshold }.max()! + 60
+    }
+
     @discardableResult
     public func run() throws -> [PerformanceIssue] {
         let now = clock.now()
+        let upTo = now - settle
         let state = SamplerState(store)
-        let since = try state.load(Date.self, name: "trace_patterns") ?? now - Self.firstLookBack
-        let issues = try TraceAnalyzer(SpanStore(store), thresholds: thresholds).detect(TracePattern.allCases, since: since, until: now)
+        let since = min(upTo, try state.load(Date.self, name: "trace_patterns") ?? upTo - Self.firstLookBack)
+        let issues = try TraceAnalyzer(SpanStore(store), thresholds: thresholds).detect(TracePattern.allCases, since: since, until: upTo)
         try MetricStore(store).record(TracePattern.allCases.map { pattern in
             Sample(Self.metric, Double(issues.filter { $0.pattern == pattern }.count), labels: ["pattern": pattern.rawValue], time: now)
         })
-        try state.save(now, name: "trace_patterns", time: now)
+        try state.save(upTo, name: "trace_patterns", time: now)
         return issues
     }
 }

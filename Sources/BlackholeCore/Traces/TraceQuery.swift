@@ -41,11 +41,11 @@ extension SpanStore {
         }
         if let minimum = filter.minDuration {
             conditions.append("end_ns - start_ns >= ?")
-            arguments.append(Int64(minimum * 1e9))
+            arguments.append(Span.nanoseconds(minimum))
         }
         if let maximum = filter.maxDuration {
             conditions.append("end_ns - start_ns <= ?")
-            arguments.append(Int64(maximum * 1e9))
+            arguments.append(Span.nanoseconds(maximum))
         }
         switch filter.status {
         case .error?: conditions.append("error_count > 0")

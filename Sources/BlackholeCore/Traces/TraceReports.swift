@@ -171,7 +171,7 @@ public struct TraceDetailReport: Report {
                     table.append(["", Table.Cell(indent + "\(key)=\(Self.clip(span.attributes[key]!.text))", .dim), "", "", ""])
                 }
                 for event in span.events {
-                    let at = DurationText.format(Double(event.timeNanos &- span.startNanos) / 1e9)
+                    let at = DurationText.format(Double(event.timeNanos > span.startNanos ? event.timeNanos - span.startNanos : 0) / 1e9)
                     let details = event.attributes.keys.sorted().map { "\($0)=\(Self.clip(event.attributes[$0]!.text))" }.joined(separator: " ")
                     table.append(["", Table.Cell(indent + "event \(event.name) +\(at) \(details)", .dim), "", "", ""])
                 }

@@ -11,8 +11,9 @@ struct ExecCommand: ParsableCommand {
             The span continues the trace named by the TRACEPARENT environment variable (W3C Trace Context)
             and is handed to the command as its TRACEPARENT, so nested calls in a script form one trace.
             A non-zero exit marks the span as an error; process.exit.code records the code. Signals sent
-            to blackhole are passed to the command. Exits with the command's exit code (128+N when it is
-            killed by signal N, 127 when it cannot be started). A span that cannot be recorded is
+            to blackhole are passed to the command (Ctrl-C at a terminal reaches it once, directly).
+            Exits with the command's exit code (128+N when it is killed by signal N, 127 when it cannot
+            be started). A span that cannot be recorded is
             reported on stderr and does not change the exit code.
 
             Examples:
@@ -49,8 +50,13 @@ struct ExecCommand: ParsableCommand {
             + ["TRACEPARENT=\(own.header)"]
 
         // Ours to forward, not to die of: the child gets default dispositions back when spawned.
-        let forwarded = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
-        for number in forwarded { signal(number, SIG_IGN) }
+        // Ctrl-C and Ctrl-\ at a terminal reach the child already (it is in our foreground
+        // process group): passing them on as well would deliver them twice.
+        let fromTerminal = isatty(STDIN_FILENO) == 1 && tcgetpgrp(STDIN_FILENO) == getpgrp()
+        let forwarded = [SIGTERM, SIGHUP, SIGUSR1, SIGUSR2] + (fromTerminal ? [] : [SIGINT, SIGQUIT])
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] { signal(number, SIG_IGN) }
+        // A parent that ignores SIGCHLD would have the child reaped before we could read its status.
+        signal(SIGCHLD, SIG_DFL)
         let start = context.clock.now()
         let termination: ChildProcess.Termination
         var spawnError: String?

@@ -38,10 +38,16 @@ struct IngestCommand: AsyncParsableCommand {
         let config = try context.loadConfig()
         let ingestor = SpanIngestor(try context.openStore(config), sampleRate: config.tracing.sampleRate)
         let progress = ProgressLine(enabled: !global.quiet && isatty(STDERR_FILENO) == 1)
-        let report = try ingestor.ingest(paths: files, encoding: format, clock: context.clock) { update in
-            progress.show(update)
+        let report: IngestReport
+        do {
+            report = try ingestor.ingest(paths: files, encoding: format, clock: context.clock) { update in
+                progress.show(update)
+            }
+            progress.clear()
+        } catch {
+            progress.clear()  // the error gets a line of its own
+            throw error
         }
-        progress.clear()
         try context.emit(report)
         if report.rejected > 0 || report.problemCount > 0 { throw ExitCode(1) }
     }
