@@ -202,17 +202,22 @@ private struct TraceBuilder {
     }
 
     /// Spans and their trace summaries go with `storage.retention.spans`; a resource no span
-    /// uses any more goes with them.
+    /// uses any more goes with them. A trace straddling the cutoff keeps its summary and its
+    /// later spans.
     @Test func retentionPrunesSpansTracesAndOrigins() throws {
         var old = TraceBuilder(start: t0)
         old.add("old", service: "retired", from: 0, to: 1)
+        var straddling = TraceBuilder(start: t0 + 3000)
+        let root = straddling.add("nightly", from: 0, to: 1000)
+        straddling.add("late step", parent: root, from: 900, to: 1000)
         var recent = TraceBuilder(start: t0 + 7200)
         recent.add("recent", from: 0, to: 1)
-        try spans.write(old.spans + recent.spans)
+        try spans.write(old.spans + straddling.spans + recent.spans)
         let report = try Pruner(spans.store).prune(retention: [.spans: 3600], now: t0 + 7300, dryRun: false)
-        #expect(report.total == 2)
-        #expect(try spans.traces(TraceFilter(since: t0 - 1)).map(\.traceID) == [recent.traceID])
+        #expect(report.total == 3, "the old span and its summary, the straddling trace's root")
+        #expect(try spans.traces(TraceFilter(since: t0 - 1)).map(\.traceID) == [recent.traceID, straddling.traceID])
         #expect(try spans.trace(old.traceID).isEmpty && spans.trace(recent.traceID).count == 1)
+        #expect(try spans.trace(straddling.traceID).map(\.name) == ["late step"])
         let origins = try spans.store.read { db in try String.fetchAll(db, sql: "SELECT service FROM span_origins") }
         #expect(origins == ["gateway"])
     }

@@ -82,6 +82,7 @@ public struct SpanStore: Sendable {
                 error_count INTEGER NOT NULL,
                 services TEXT NOT NULL);
             CREATE INDEX traces_by_start ON traces(start_ns);
+            CREATE INDEX traces_by_end ON traces(end_ns);
             """)
         // Carry the first schema's spans over, through the same writer as new ones.
         var writer = SpanWriter(db: db)
@@ -101,7 +102,9 @@ public struct SpanStore: Sendable {
 
     static let retentionTargets = [
         RetentionTarget(kind: .spans, table: "spans", timeColumn: "start_ns", unitsPerSecond: 1e9, cleanup: nil),
-        RetentionTarget(kind: .spans, table: "traces", timeColumn: "start_ns", unitsPerSecond: 1e9, cleanup: """
+        // A summary goes when the trace's last span has gone: a trace straddling the cutoff keeps
+        // its summary, so its remaining spans stay reachable and a re-sent span joins them.
+        RetentionTarget(kind: .spans, table: "traces", timeColumn: "end_ns", unitsPerSecond: 1e9, cleanup: """
             DELETE FROM span_origins WHERE id NOT IN (SELECT DISTINCT origin_id FROM spans)
             """),
     ]
