@@ -11,6 +11,9 @@ public enum ChildProcess {
     ///   - environment: `KEY=value` entries; nil: ours.
     public static func spawn(_ arguments: [String], environment: [String]? = nil, output: Int32? = nil) throws -> pid_t {
         guard let program = arguments.first else { throw BlackholeError(.usage, "no program to run") }
+        // Inherited from a parent that ignores SIGCHLD, children would be reaped before we could
+        // read how they ended.
+        signal(SIGCHLD, SIG_DFL)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -189,11 +189,11 @@ public struct Span: Sendable, Equatable {
     public var durationNanos: UInt64 { endNanos - startNanos }
     public var duration: TimeInterval { Double(endNanos - startNanos) / 1e9 }
 
-    public static func nanos(_ date: Date) -> UInt64 { UInt64(nanoseconds(date.timeIntervalSince1970).clamped(to: 0...)) }
+    public static func nanos(_ date: Date) -> UInt64 { UInt64(max(0, nanoseconds(date.timeIntervalSince1970))) }
 
     /// Seconds as nanoseconds, clamped to what a signed 64-bit column holds (about 292 years).
     public static func nanoseconds(_ seconds: TimeInterval) -> Int64 {
-        Int64((seconds * 1e9).rounded().clamped(to: -9.2e18...9.2e18))
+        Int64(min(max((seconds * 1e9).rounded(), -9.2e18), 9.2e18))
     }
 
     public static func date(nanos: UInt64) -> Date { Date(timeIntervalSince1970: Double(nanos) / 1e9) }
@@ -226,9 +226,4 @@ extension Data {
             return count * 2
         }
     }
-}
-
-extension Comparable {
-    func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
-    func clamped(to range: PartialRangeFrom<Self>) -> Self { max(self, range.lowerBound) }
 }

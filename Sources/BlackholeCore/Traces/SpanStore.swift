@@ -129,11 +129,8 @@ public struct SpanStore: Sendable {
     /// One trace's spans, by start time.
     public func trace(_ traceID: Data) throws -> [Span] {
         try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT spans.*, span_origins.resource, span_origins.scope_name, span_origins.scope_version,
-                       span_origins.scope_attributes
-                FROM spans JOIN span_origins ON span_origins.id = spans.origin_id
-                WHERE trace_ref = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY start_ns, spans.rowid
+            try Row.fetchAll(db, sql: SpanRows.select + """
+                 WHERE trace_ref = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY start_ns, spans.rowid
                 """, arguments: [traceID]).map(SpanRows.span)
         }
     }
@@ -308,6 +305,12 @@ struct SpanWriter {
 
 /// Reading stored spans back.
 enum SpanRows {
+    /// Spans with their origin's columns, as `span(_:)` reads them; conditions follow.
+    static let select = """
+        SELECT spans.*, span_origins.resource, span_origins.scope_name, span_origins.scope_version, span_origins.scope_attributes
+        FROM spans JOIN span_origins ON span_origins.id = spans.origin_id
+        """
+
     private struct StoredEvent: Decodable {
         var time_unix_nano: String
         var name: String

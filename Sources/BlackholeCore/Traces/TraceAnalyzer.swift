@@ -263,10 +263,8 @@ extension SpanStore {
         var sql = "SELECT * FROM traces WHERE start_ns >= ? AND start_ns < ? AND \(condition)"
         var arguments: [any DatabaseValueConvertible] = [Self.nanos(since), Self.nanos(until), argument]
         if let service {
-            sql += " AND instr(services, ?) > 0"
-            var quoted = ""
-            SpanJSON.string(service, into: &quoted)
-            arguments.append(quoted)
+            sql += " AND " + Self.tookPart
+            arguments.append(Self.tookPartArgument(service))
         }
         return try store.read { db in
             try Row.fetchAll(db, sql: sql + " ORDER BY end_ns - start_ns DESC", arguments: StatementArguments(arguments))
@@ -277,12 +275,7 @@ extension SpanStore {
     /// Spans starting in the window whose name contains `text` and that lasted longer than `seconds`.
     fileprivate func longSpans(containing text: String, over seconds: Double, since: Date, until: Date,
                                service: String?) throws -> [Span] {
-        var sql = """
-            SELECT spans.*, span_origins.resource, span_origins.scope_name, span_origins.scope_version,
-                   span_origins.scope_attributes
-            FROM spans JOIN span_origins ON span_origins.id = spans.origin_id
-            WHERE start_ns >= ? AND start_ns < ? AND instr(name, ?) > 0 AND end_ns - start_ns > ?
-            """
+        var sql = SpanRows.select + " WHERE start_ns >= ? AND start_ns < ? AND instr(name, ?) > 0 AND end_ns - start_ns > ?"
         var arguments: [any DatabaseValueConvertible] = [Self.nanos(since), Self.nanos(until), text, Span.nanoseconds(seconds)]
         if let service {
             sql += " AND spans.service = ?"

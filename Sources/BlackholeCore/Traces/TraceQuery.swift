@@ -34,10 +34,8 @@ extension SpanStore {
             arguments.append(Self.nanos(until))
         }
         if let service = filter.service {
-            conditions.append("instr(services, ?) > 0")
-            var quoted = ""
-            SpanJSON.string(service, into: &quoted)
-            arguments.append(quoted)
+            conditions.append(Self.tookPart)
+            arguments.append(Self.tookPartArgument(service))
         }
         if let minimum = filter.minDuration {
             conditions.append("end_ns - start_ns >= ?")
@@ -57,6 +55,10 @@ extension SpanStore {
             arguments += [since, "%" + Self.escapeLike(name) + "%"]
         }
         for (key, value) in filter.attributes {
+            // A JSON path names keys between double quotes, with no way to escape one.
+            guard !key.contains("\""), !key.contains("\\") else {
+                throw BlackholeError(.usage, "--attr: an attribute key cannot contain quotes or backslashes: \(key)")
+            }
             let spanValue = Self.attributeText("attributes", key: key)
             let resourceValue = Self.attributeText("resource", key: key)
             conditions.append("""
@@ -95,7 +97,17 @@ extension SpanStore {
         }
     }
 
-    static func nanos(_ date: Date) -> Int64 { Int64(clamping: Span.nanos(date)) }
+    static func nanos(_ date: Date) -> Int64 { Span.nanoseconds(date.timeIntervalSince1970) }
+
+    /// The condition on `traces` that a service took part in, with `tookPartArgument` bound: the
+    /// quoted name in the JSON array of services, so no LIKE escapes are needed.
+    static let tookPart = "instr(services, ?) > 0"
+
+    static func tookPartArgument(_ service: String) -> String {
+        var quoted = ""
+        SpanJSON.string(service, into: &quoted)
+        return quoted
+    }
 
     private static func escapeLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")

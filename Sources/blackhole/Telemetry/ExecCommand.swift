@@ -55,8 +55,6 @@ struct ExecCommand: ParsableCommand {
         let fromTerminal = isatty(STDIN_FILENO) == 1 && tcgetpgrp(STDIN_FILENO) == getpgrp()
         let forwarded = [SIGTERM, SIGHUP, SIGUSR1, SIGUSR2] + (fromTerminal ? [] : [SIGINT, SIGQUIT])
         for number in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] { signal(number, SIG_IGN) }
-        // A parent that ignores SIGCHLD would have the child reaped before we could read its status.
-        signal(SIGCHLD, SIG_DFL)
         let start = context.clock.now()
         let termination: ChildProcess.Termination
         var spawnError: String?
