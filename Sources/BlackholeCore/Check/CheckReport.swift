@@ -26,6 +26,8 @@ public struct CheckReport: Report {
     public let p2p: P2PStatusReport?
     public let notifications: DeliveryReport
     public let pruned: Int
+    /// Alerts that started firing or resolved in this run (not printed: `alerts` shows the state).
+    public let transitions: [AlertTransition]
     let rules: [AlertRule]
 
     public var firing: [ActiveAlert] { alerts.filter { $0.phase == .firing } }

@@ -14,12 +14,27 @@ final class Gunzip {
 
     deinit { inflateEnd(&stream) }
 
+    /// One whole gzip body, or nil once it inflates past `limit` bytes: a request body's
+    /// compressed size says nothing of what it expands to.
+    static func inflated(_ data: Data, limit: Int) throws -> Data? {
+        let gunzip = try Gunzip()
+        do {
+            let output = try gunzip.decompress(data, limit: limit)
+            try gunzip.finish()
+            return output
+        } catch Overflow.limit {
+            return nil
+        }
+    }
+
+    private enum Overflow: Error { case limit }
+
     static func isGzip(_ prefix: some Collection<UInt8>) -> Bool {
         prefix.count >= 2 && prefix.first == 0x1F && prefix.dropFirst().first == 0x8B
     }
 
     /// Decompresses `input` and returns what it yields; call `finish()` after the last chunk.
-    func decompress(_ input: Data) throws -> Data {
+    func decompress(_ input: Data, limit: Int = .max) throws -> Data {
         var output = Data()
         guard !input.isEmpty else { return output }
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
@@ -39,6 +54,7 @@ final class Gunzip {
                     stream.avail_out = uInt(buffer.count)
                     let status = inflate(&stream, Z_NO_FLUSH)
                     output.append(buffer.baseAddress!, count: buffer.count - Int(stream.avail_out))
+                    if output.count > limit { return Z_MEM_ERROR }
                     outputFull = stream.avail_out == 0
                     return status
                 }
@@ -46,6 +62,8 @@ final class Gunzip {
                 case Z_STREAM_END: finished = true
                 case Z_OK: if stream.avail_in == 0 && !outputFull { return }
                 case Z_BUF_ERROR: if !outputFull { return }
+                case Z_MEM_ERROR where output.count > limit:
+                    throw Overflow.limit
                 default:
                     let reason = stream.msg.map { String(cString: $0) } ?? "zlib \(status)"
                     throw BlackholeError(.usage, "gzip: corrupt data (\(reason))")

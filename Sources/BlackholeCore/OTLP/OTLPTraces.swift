@@ -69,6 +69,81 @@ public enum OTLPProtobuf {
         return decoded
     }
 
+    /// Spans as one `ExportTraceServiceRequest`, grouped by resource and scope: what serve
+    /// forwards upstream.
+    public static func encodeTraces(_ spans: [Span]) -> Data {
+        var groups: [SpanOrigin: [Span]] = [:]
+        var order: [SpanOrigin] = []
+        for span in spans {
+            if groups[span.origin] == nil { order.append(span.origin) }
+            groups[span.origin, default: []].append(span)
+        }
+        var request = OTLPExportTraceServiceRequest()
+        request.resourceSpans = order.map { origin in
+            var scopeSpans = OTLPScopeSpans()
+            scopeSpans.scope.name = origin.scopeName
+            scopeSpans.scope.version = origin.scopeVersion
+            scopeSpans.scope.attributes = keyValues(origin.scopeAttributes)
+            scopeSpans.spans = groups[origin]!.map { span in
+                var encoded = OTLPSpan()
+                encoded.traceID = span.traceID
+                encoded.spanID = span.spanID
+                encoded.parentSpanID = span.parentSpanID ?? Data()
+                encoded.name = span.name
+                encoded.kind = OTLPSpan.SpanKind(rawValue: span.kind.rawValue) ?? .unspecified
+                encoded.startTimeUnixNano = span.startNanos
+                encoded.endTimeUnixNano = span.endNanos
+                encoded.attributes = keyValues(span.attributes)
+                encoded.events = span.events.map { event in
+                    var encodedEvent = OTLPSpan.Event()
+                    encodedEvent.timeUnixNano = event.timeNanos
+                    encodedEvent.name = event.name
+                    encodedEvent.attributes = keyValues(event.attributes)
+                    return encodedEvent
+                }
+                encoded.links = span.links.map { link in
+                    var encodedLink = OTLPSpan.Link()
+                    encodedLink.traceID = link.traceID
+                    encodedLink.spanID = link.spanID
+                    encodedLink.traceState = link.traceState
+                    encodedLink.attributes = keyValues(link.attributes)
+                    return encodedLink
+                }
+                encoded.status.code = OTLPStatus.StatusCode(rawValue: span.statusCode.rawValue) ?? .unset
+                encoded.status.message = span.statusMessage
+                return encoded
+            }
+            var resourceSpans = OTLPResourceSpans()
+            resourceSpans.resource.attributes = keyValues(origin.resource)
+            resourceSpans.scopeSpans = [scopeSpans]
+            return resourceSpans
+        }
+        return (try? request.serializedData()) ?? Data()
+    }
+
+    static func keyValues(_ attributes: Attributes) -> [OTLPKeyValue] {
+        attributes.sorted { $0.key < $1.key }.map { key, value in
+            var pair = OTLPKeyValue()
+            pair.key = key
+            pair.value = anyValue(value)
+            return pair
+        }
+    }
+
+    static func anyValue(_ value: AttributeValue) -> OTLPAnyValue {
+        var encoded = OTLPAnyValue()
+        switch value {
+        case .string(let text): encoded.stringValue = text
+        case .bool(let flag): encoded.boolValue = flag
+        case .int(let number): encoded.intValue = number
+        case .double(let number): encoded.doubleValue = number
+        case .bytes(let data): encoded.bytesValue = data
+        case .array(let values): encoded.arrayValue.values = values.map(anyValue)
+        case .map(let values): encoded.kvlistValue.values = keyValues(values)
+        }
+        return encoded
+    }
+
     static func attributes(_ list: [OTLPKeyValue]) -> Attributes {
         var result = Attributes(minimumCapacity: list.count)
         for pair in list { result[pair.key] = value(pair.value) }

@@ -89,20 +89,22 @@ public struct MetricStore: Sendable {
 
     public func record(_ samples: [Sample]) throws {
         guard !samples.isEmpty else { return }
-        try store.write { db in
-            var ids: [SeriesKey: Int64] = [:]
-            for sample in samples {
-                let key = SeriesKey(sample.name, labels: sample.labels)
-                let id = try ids[key] ?? seriesID(db, key)
-                ids[key] = id
-                try db.execute(
-                    sql: "INSERT INTO metric_samples (series_id, time_ms, value) VALUES (?, ?, ?)",
-                    arguments: [id, Self.milliseconds(sample.time), sample.value])
-            }
+        try store.write { db in try Self.insert(db, samples) }
+    }
+
+    /// Inserts samples inside a transaction the caller owns.
+    static func insert(_ db: Database, _ samples: [Sample]) throws {
+        var ids: [SeriesKey: Int64] = [:]
+        let statement = try db.cachedStatement(sql: "INSERT INTO metric_samples (series_id, time_ms, value) VALUES (?, ?, ?)")
+        for sample in samples {
+            let key = SeriesKey(sample.name, labels: sample.labels)
+            let id = try ids[key] ?? seriesID(db, key)
+            ids[key] = id
+            try statement.execute(arguments: [id, milliseconds(sample.time), sample.value])
         }
     }
 
-    private func seriesID(_ db: Database, _ key: SeriesKey) throws -> Int64 {
+    private static func seriesID(_ db: Database, _ key: SeriesKey) throws -> Int64 {
         let labels = key.labelsJSON
         try db.execute(sql: "INSERT OR IGNORE INTO metric_series (name, labels) VALUES (?, ?)", arguments: [key.name, labels])
         return try Int64.fetchOne(

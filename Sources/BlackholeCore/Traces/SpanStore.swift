@@ -178,7 +178,8 @@ struct SpanWriter {
     /// the batch adds.
     private var traceRefs: [Data: Int64] = [:]
     private var summaries: [Int64: TraceSummary.Delta] = [:]
-    private var result = SpanWriteResult()
+    /// What the batch has done so far.
+    private(set) var result = SpanWriteResult()
     private var insertSpan: Statement?
     private var findTrace: Statement?
     private var insertTrace: Statement?

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Metrics in the Prometheus text exposition format (version 0.0.4): families with HELP and TYPE,
+/// names and label names made legal, label values escaped.
+public struct PrometheusText: Sendable {
+    public enum Kind: String, Sendable {
+        case counter, gauge, histogram, summary
+    }
+
+    private struct Family {
+        var kind: Kind
+        var help: String
+        var lines: [String] = []
+        var seen: Set<String> = []
+    }
+
+    private var families: [String: Family] = [:]
+    private var order: [String] = []
+
+    public init() {}
+
+    /// Adds one sample to the family `name` (already a legal metric name). `suffix` is `_bucket`,
+    /// `_count` or `_sum` for a histogram's or summary's parts. A second sample with the same
+    /// name and labels is dropped: a scrape must not carry a series twice.
+    public mutating func add(_ name: String, kind: Kind, help: String, suffix: String = "", labels: [String: String] = [:], value: Double) {
+        if families[name] == nil {
+            families[name] = Family(kind: kind, help: help)
+            order.append(name)
+        }
+        let labelText = labels.isEmpty ? "" : "{" + labels
+            .map { (Self.labelName($0.key), $0.value) }
+            .sorted { $0.0 < $1.0 }
+            .map { "\($0.0)=\"\(Self.escape($0.1))\"" }
+            .joined(separator: ",") + "}"
+        let series = name + suffix + labelText
+        guard families[name]!.seen.insert(series).inserted else { return }
+        families[name]!.lines.append(series + " " + Self.format(value))
+    }
+
+    /// Stored samples, the latest of each series: a `.bucket` series with an `le` label and its
+    /// `.count` and `.sum` make one histogram, `quantile` labels with `.count`/`.sum` one summary,
+    /// a name ending in `total` a counter, anything else a gauge.
+    public mutating func add(stored samples: [Sample]) {
+        let names = Set(samples.map(\.name))
+        func base(_ name: String, part: String) -> String? {
+            name.hasSuffix("." + part) ? String(name.dropLast(part.count + 1)) : nil
+        }
+        let histograms = Set(samples.compactMap { $0.labels["le"] != nil ? base($0.name, part: "bucket") : nil })
+        let summaries = Set(samples.compactMap { $0.labels["quantile"] != nil ? $0.name : nil })
+        for sample in samples.sorted(by: { ($0.name, SeriesKey($0.name, labels: $0.labels).text) < ($1.name, SeriesKey($1.name, labels: $1.labels).text) }) {
+            let help = "Latest stored sample of \(sample.name)"
+            if let family = base(sample.name, part: "bucket"), histograms.contains(family) {
+                add(Self.metricName(family), kind: .histogram, help: "Latest stored samples of \(family)", suffix: "_bucket",
+                    labels: sample.labels, value: sample.value)
+            } else if let part = ["count", "sum"].first(where: { base(sample.name, part: $0).map { histograms.contains($0) || summaries.contains($0) } ?? false }) {
+                let family = base(sample.name, part: part)!
+                add(Self.metricName(family), kind: histograms.contains(family) ? .histogram : .summary,
+                    help: "Latest stored samples of \(family)", suffix: "_" + part, labels: sample.labels, value: sample.value)
+            } else if summaries.contains(sample.name) {
+                add(Self.metricName(sample.name), kind: .summary, help: help, labels: sample.labels, value: sample.value)
+            } else {
+                let name = Self.metricName(sample.name)
+                let counter = name.hasSuffix("_total") && !names.contains(String(sample.name.dropLast(6)))
+                add(counter ? String(name.dropLast(6)) : name, kind: counter ? .counter : .gauge, help: help,
+                    suffix: counter ? "_total" : "", labels: sample.labels, value: sample.value)
+            }
+        }
+    }
+
+    public func render() -> String {
+        var text = ""
+        for name in order {
+            let family = families[name]!
+            text += "# HELP \(name) \(Self.escapeHelp(family.help))\n# TYPE \(name) \(family.kind.rawValue)\n"
+            for line in family.lines { text += line + "\n" }
+        }
+        return text
+    }
+
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// `[a-zA-Z_:][a-zA-Z0-9_:]*`: every other character becomes `_`; a leading digit gets one before it.
+    public static func metricName(_ name: String) -> String {
+        legal(name, allowColon: true)
+    }
+
+    /// `[a-zA-Z_][a-zA-Z0-9_]*`, and never the reserved `__` prefix.
+    static func labelName(_ name: String) -> String {
+        let legal = legal(name, allowColon: false)
+        return legal.hasPrefix("__") ? "l" + legal : legal
+    }
+
+    private static func legal(_ name: String, allowColon: Bool) -> String {
+        var result = String(name.unicodeScalars.map { scalar -> Character in
+            let ascii = scalar.isASCII ? UInt8(scalar.value) : 0
+            let allowed = (ascii >= 0x61 && ascii <= 0x7A) || (ascii >= 0x41 && ascii <= 0x5A) || (ascii >= 0x30 && ascii <= 0x39)
+                || ascii == 0x5F || (allowColon && ascii == 0x3A)
+            return allowed ? Character(scalar) : "_"
+        })
+        if result.isEmpty || result.first!.isNumber { result = "_" + result }
+        return result
+    }
+
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    private static func escapeHelp(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+}

@@ -1,0 +1,902 @@
+/// The page `serve` answers at `/`: a self-contained operator dashboard (inline CSS, vanilla JS,
+/// SVG charts; nothing fetched from elsewhere) showing each service's health with its probable root
+/// cause, the firing alerts (critical ones stay, others fade 30 s after they arrive, resolved ones
+/// go), CPU and memory over the last 15 minutes, and the recent traces with a span waterfall. It
+/// loads `api/health`, `api/alerts`, `api/metrics`, `api/traces` and `api/traces/ID` (the
+/// `--json` bodies of the matching commands) once, then follows the `telemetry/stream` WebSocket;
+/// while that is down it polls every 5 s and reconnects every 10 s. A `?token=` in the page's URL
+/// is sent as `Authorization: Bearer` on fetches and passed on to the WebSocket's URL.
+enum Dashboard {
+    static let html: String = #"""
+    <!doctype html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>blackhole telemetry</title>
+    <link rel="icon" href="data:,">
+    <style>
+      :root {
+        --bg: #0d1117;
+        --panel: #161b22;
+        --panel-raised: #1c2230;
+        --border: #2a313c;
+        --text: #e6edf3;
+        --muted: #8b949e;
+        --faint: #6e7681;
+        --healthy: #3fb950;
+        --degraded: #d29922;
+        --unhealthy: #f85149;
+        --unknown: #8b949e;
+        --cpu: #58a6ff;
+        --memory: #bc8cff;
+        --mono: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", Menlo, Consolas, monospace;
+        color-scheme: dark;
+      }
+      * { box-sizing: border-box; }
+      body {
+        margin: 0;
+        background: var(--bg);
+        color: var(--text);
+        font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif;
+      }
+      code, .mono { font-family: var(--mono); font-size: 12.5px; }
+      button { font: inherit; color: inherit; }
+
+      /* Header: what this is, where, and whether it is live. */
+      header {
+        display: flex; align-items: center; gap: 18px;
+        padding: 10px 24px; background: var(--panel); border-bottom: 1px solid var(--border);
+        position: sticky; top: 0; z-index: 2;
+      }
+      header h1 { margin: 0; font-size: 16px; font-weight: 650; letter-spacing: .01em; }
+      header h1 span { color: var(--muted); font-weight: 400; }
+      #host { color: var(--muted); font-family: var(--mono); font-size: 12.5px; }
+      #overview { flex: 1; display: flex; gap: 14px; justify-content: flex-end; color: var(--muted); font-size: 13px; }
+      #overview b { color: var(--text); font-weight: 600; }
+      #overview .bad { color: var(--unhealthy); }
+      #overview .warn { color: var(--degraded); }
+      #connection {
+        display: inline-flex; align-items: center; gap: 7px;
+        padding: 2px 11px; border-radius: 999px; border: 1px solid currentColor;
+        font-size: 12.5px; font-weight: 600;
+      }
+      #connection::before { content: ""; width: 8px; height: 8px; border-radius: 50%; background: currentColor; }
+      #connection[data-state="live"] { color: var(--healthy); }
+      #connection[data-state="live"]::before { animation: pulse 2s ease-in-out infinite; }
+      #connection[data-state="polling"] { color: var(--degraded); }
+      @keyframes pulse { 50% { opacity: .35; } }
+
+      #banner {
+        margin: 16px 24px 0; padding: 10px 14px; border-radius: 6px; border: 1px solid var(--unhealthy);
+        color: var(--text); background: color-mix(in srgb, var(--unhealthy) 14%, transparent);
+      }
+
+      /* Layout: services and charts on the left, alerts down the right, traces below. */
+      main {
+        display: grid; gap: 16px; padding: 16px 24px 32px;
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(340px, .85fr);
+        grid-template-areas:
+          "services services alerts"
+          "cpu      memory   alerts"
+          "traces   traces   traces";
+        align-items: start;
+      }
+      @media (max-width: 1100px) {
+        main { grid-template-columns: minmax(0, 1fr); grid-template-areas: "services" "alerts" "cpu" "memory" "traces"; }
+      }
+      .panel { background: var(--panel); border: 1px solid var(--border); border-radius: 8px; padding: 14px 16px; min-width: 0; }
+      #services-panel { grid-area: services; }
+      #alerts-panel { grid-area: alerts; align-self: stretch; display: flex; flex-direction: column; }
+      #cpu-panel { grid-area: cpu; }
+      #memory-panel { grid-area: memory; }
+      #traces-panel { grid-area: traces; }
+      .panel h2 {
+        display: flex; align-items: baseline; gap: 10px; margin: 0 0 12px;
+        font-size: 12px; font-weight: 650; letter-spacing: .07em; text-transform: uppercase; color: var(--muted);
+      }
+      .panel h2 .aside { margin-left: auto; text-transform: none; letter-spacing: 0; font-weight: 400; color: var(--faint); }
+      .empty { color: var(--muted); margin: 6px 0; }
+      .empty code { color: var(--text); }
+      .panel-error:empty { display: none; }
+      .panel-error {
+        margin: 0 0 10px; padding: 6px 10px; border-radius: 6px; font-size: 13px;
+        color: var(--unhealthy); background: color-mix(in srgb, var(--unhealthy) 12%, transparent);
+      }
+
+      /* Status colours, shared by cards, pills and dependency chips. */
+      [data-status="healthy"], [data-dependency-status="healthy"] { --status: var(--healthy); }
+      [data-status="degraded"], [data-dependency-status="degraded"] { --status: var(--degraded); }
+      [data-status="unhealthy"], [data-dependency-status="unhealthy"] { --status: var(--unhealthy); }
+      [data-status="unknown"], [data-dependency-status="unknown"] { --status: var(--unknown); }
+      .pill {
+        display: inline-block; padding: 0 8px; border-radius: 999px; font-size: 12px; font-weight: 600;
+        color: var(--status, var(--muted)); background: color-mix(in srgb, var(--status, var(--muted)) 16%, transparent);
+      }
+
+      /* Service cards. */
+      #services { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); }
+      .service {
+        background: var(--panel-raised); border: 1px solid var(--border); border-left: 4px solid var(--status);
+        border-radius: 6px; padding: 10px 12px; display: flex; flex-direction: column; gap: 6px; min-width: 0;
+      }
+      .service-head { display: flex; align-items: center; gap: 8px; }
+      .service-head .name { font-weight: 650; font-size: 15px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .service-head .pill { margin-left: auto; }
+      .criticality { font-size: 11px; color: var(--muted); border: 1px solid var(--border); border-radius: 4px; padding: 0 5px; }
+      .criticality.critical { color: var(--text); border-color: var(--faint); }
+      .facts { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4px; margin: 0; }
+      .facts dt { font-size: 11px; color: var(--faint); }
+      .facts dd { margin: 0; font-family: var(--mono); font-size: 12.5px; white-space: nowrap; }
+      .facts dd.errors { color: var(--unhealthy); }
+      .message { margin: 0; font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
+      .cause {
+        margin: 0; font-size: 12.5px; padding: 3px 8px; border-radius: 4px;
+        color: var(--degraded); background: color-mix(in srgb, var(--degraded) 12%, transparent);
+      }
+      .cause b { color: var(--text); }
+      .deps { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font-size: 12px; color: var(--faint); }
+      .dep { display: inline-flex; align-items: center; gap: 5px; color: var(--muted); }
+      .dep::before { content: ""; width: 7px; height: 7px; border-radius: 50%; background: var(--status); }
+      .endpoint { font-family: var(--mono); font-size: 11.5px; color: var(--faint); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+
+      /* Alerts. Non-critical ones fade out over their last 1.5 s of 30. */
+      #alerts { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; overflow-y: auto; max-height: 640px; }
+      .alert {
+        border: 1px solid var(--border); border-left: 4px solid var(--sev); border-radius: 6px;
+        padding: 8px 10px; background: var(--panel-raised);
+      }
+      .alert[data-severity="critical"] { --sev: var(--unhealthy); background: color-mix(in srgb, var(--unhealthy) 7%, var(--panel-raised)); }
+      .alert[data-severity="warning"] { --sev: var(--degraded); }
+      .alert[data-severity="info"] { --sev: var(--cpu); }
+      .alert[data-state="pending"] { border-left-style: dashed; }
+      .alert.fading { animation: fade-out 1.5s ease-in forwards; }
+      @keyframes fade-out { to { opacity: 0; } }
+      .alert-head { display: flex; align-items: center; gap: 8px; }
+      .alert-head .rule { font-weight: 650; font-family: var(--mono); font-size: 13px; }
+      .alert-head .when { margin-left: auto; color: var(--faint); font-size: 12px; white-space: nowrap; }
+      .severity { font-size: 11px; font-weight: 700; color: var(--sev); }
+      .state { font-size: 11px; color: var(--muted); border: 1px solid var(--border); border-radius: 4px; padding: 0 5px; }
+      .alert .message { margin: 4px 0 0; color: var(--text); }
+      .alert .meta { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 5px; font-size: 12px; color: var(--faint); }
+      .label { font-family: var(--mono); font-size: 11.5px; color: var(--muted); background: var(--bg); border-radius: 4px; padding: 0 5px; }
+      #alerts-note { margin: 10px 0 0; font-size: 12px; color: var(--faint); }
+      #alerts-note:empty { display: none; }
+
+      /* Charts. */
+      .chart-head { display: flex; align-items: baseline; gap: 10px; margin-bottom: 6px; }
+      .chart-head .current { font-size: 26px; font-weight: 650; font-variant-numeric: tabular-nums; }
+      .chart-head .stats { color: var(--faint); font-size: 12px; font-family: var(--mono); }
+      .chart { width: 100%; height: 190px; display: block; }
+      .chart text { fill: var(--faint); font-size: 11px; font-family: var(--mono); }
+      .chart .hover text { font-size: 12px; }
+      .chart .grid { stroke: var(--border); stroke-width: 1; }
+      .chart .line { fill: none; stroke: var(--series); stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; }
+      .chart .area { fill: var(--series); opacity: .12; }
+      .chart .dot { fill: var(--series); }
+      .chart .hover line { stroke: var(--muted); stroke-dasharray: 3 3; }
+      .chart .hover text { fill: var(--text); }
+      .chart .no-data { fill: var(--muted); font-family: inherit; font-size: 13px; }
+      #cpu-panel { --series: var(--cpu); }
+      #memory-panel { --series: var(--memory); }
+
+      /* Traces and the waterfall. */
+      table { width: 100%; border-collapse: collapse; font-size: 13px; }
+      th { text-align: left; font-weight: 600; font-size: 11.5px; color: var(--faint); padding: 4px 10px; border-bottom: 1px solid var(--border); }
+      td { padding: 5px 10px; border-bottom: 1px solid color-mix(in srgb, var(--border) 55%, transparent); white-space: nowrap; }
+      th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+      td.time, td.num { font-family: var(--mono); font-size: 12.5px; }
+      td.root { white-space: normal; }
+      .errors-bad { color: var(--unhealthy); font-weight: 650; }
+      tr.trace { cursor: pointer; }
+      tr.trace:hover { background: var(--panel-raised); }
+      tr.trace:focus-visible { outline: 2px solid var(--cpu); outline-offset: -2px; }
+      tr.trace.selected { background: color-mix(in srgb, var(--cpu) 14%, transparent); }
+      tr.trace.fresh { animation: flash 2s ease-out; }
+      @keyframes flash { from { background: color-mix(in srgb, var(--cpu) 30%, transparent); } }
+      .muted { color: var(--faint); }
+      #waterfall:empty { display: none; }
+      #waterfall { margin-top: 14px; border: 1px solid var(--border); border-radius: 6px; background: var(--panel-raised); padding: 12px; }
+      .waterfall-head { display: flex; align-items: baseline; gap: 12px; margin-bottom: 10px; flex-wrap: wrap; }
+      .waterfall-head .title { font-weight: 650; }
+      .waterfall-head .close { margin-left: auto; background: none; border: 1px solid var(--border); border-radius: 4px; cursor: pointer; padding: 0 8px; color: var(--muted); }
+      .waterfall-head .close:hover { color: var(--text); }
+      .span-row { display: grid; grid-template-columns: minmax(220px, 30%) 1fr 84px; align-items: center; gap: 10px; min-height: 24px; }
+      .span-row:hover { background: color-mix(in srgb, var(--text) 4%, transparent); }
+      .span-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 13px; }
+      .span-service { color: var(--faint); margin-right: 6px; font-size: 12px; }
+      .span-row.error .span-name { color: var(--unhealthy); }
+      .track { position: relative; height: 14px; }
+      .axis .track { height: 16px; }
+      .axis .track span { position: absolute; transform: translateX(-50%); font-size: 11px; font-family: var(--mono); color: var(--faint); white-space: nowrap; }
+      .axis .track span:first-child { transform: none; }
+      .axis .track span:last-child { transform: translateX(-100%); }
+      .track .tick { position: absolute; top: -4px; bottom: -4px; width: 1px; background: var(--border); }
+      .bar { position: absolute; top: 2px; height: 10px; min-width: 2px; border-radius: 2px; background: var(--cpu); }
+      .span-row.error .bar { background: var(--unhealthy); }
+      .span-duration { text-align: right; font-family: var(--mono); font-size: 12px; color: var(--muted); }
+    </style>
+    </head>
+    <body>
+    <header>
+      <h1>blackhole <span>telemetry</span></h1>
+      <span id="host"></span>
+      <div id="overview"></div>
+      <span id="connection" data-state="polling" title="Connecting…">polling</span>
+    </header>
+
+    <p id="banner" hidden></p>
+
+    <main>
+      <section class="panel" id="services-panel">
+        <h2>Services <span class="aside" id="services-summary"></span></h2>
+        <p class="panel-error" id="services-error"></p>
+        <div id="services"><p class="empty loading">Loading…</p></div>
+      </section>
+
+      <section class="panel" id="alerts-panel">
+        <h2>Firing alerts <span class="aside" id="alerts-summary"></span></h2>
+        <p class="panel-error" id="alerts-error"></p>
+        <ul id="alerts"><li class="empty loading">Loading…</li></ul>
+        <p id="alerts-note"></p>
+      </section>
+
+      <section class="panel" id="cpu-panel">
+        <h2>CPU <span class="aside">system.cpu.usage_percent · last 15 min</span></h2>
+        <p class="panel-error" id="cpu-error"></p>
+        <div class="chart-head"><span class="current" id="cpu-current">–</span><span class="stats" id="cpu-stats"></span></div>
+        <svg class="chart" id="cpu-chart" role="img" aria-label="CPU usage, last 15 minutes"></svg>
+      </section>
+
+      <section class="panel" id="memory-panel">
+        <h2>Memory <span class="aside">system.memory.usage_percent · last 15 min</span></h2>
+        <p class="panel-error" id="memory-error"></p>
+        <div class="chart-head"><span class="current" id="memory-current">–</span><span class="stats" id="memory-stats"></span></div>
+        <svg class="chart" id="memory-chart" role="img" aria-label="Memory usage, last 15 minutes"></svg>
+      </section>
+
+      <section class="panel" id="traces-panel">
+        <h2>Recent traces <span class="aside">click one for its waterfall</span></h2>
+        <p class="panel-error" id="traces-error"></p>
+        <div id="traces"><p class="empty loading">Loading…</p></div>
+        <div id="waterfall"></div>
+      </section>
+    </main>
+
+    <script>
+    "use strict";
+
+    // ---- Settings ---------------------------------------------------------------------------------
+
+    const METRICS = { cpu: "system.cpu.usage_percent", memory: "system.memory.usage_percent" };
+    const WINDOW_MS = 15 * 60 * 1000;   // the charts' span
+    const FADE_MS = 30 * 1000;          // non-critical alerts are shown this long after they arrive
+    const POLL_MS = 5 * 1000;           // polling pace while the WebSocket is down
+    const RETRY_MS = 10 * 1000;         // WebSocket reconnection pace
+    const TRACE_LIMIT = 20;
+    const TOKEN = new URLSearchParams(location.search).get("token");
+
+    // ---- State: the last answer of each source, changed by fetches and stream events ---------------
+
+    const state = {
+      health: null,                              // the health report, null until the first answer
+      alerts: new Map(),                         // id → { alert, arrivedAt, episode }
+      faded: new Map(),                          // id → episode (fired_at) of a non-critical alert already shown for 30 s
+      metrics: { cpu: null, memory: null },      // key → { labels, points: [{ t, v }] }, null until the first answer
+      traces: null,                              // trace summaries, newest first, null until the first answer
+      selectedTrace: null,
+    };
+    const fadeTimers = new Map();                // alert id → timeout removing it
+
+    // ---- DOM helpers: text always goes in as text nodes or attributes, never as markup ------------
+
+    const $ = (selector) => document.querySelector(selector);
+
+    function el(tag, attributes = {}, ...children) {
+      return build(document.createElement(tag), attributes, children);
+    }
+
+    function svg(tag, attributes = {}, ...children) {
+      return build(document.createElementNS("http://www.w3.org/2000/svg", tag), attributes, children);
+    }
+
+    function build(node, attributes, children) {
+      for (const [name, value] of Object.entries(attributes)) {
+        if (value === null || value === undefined || value === false) continue;
+        if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+        else node.setAttribute(name, value === true ? "" : String(value));
+      }
+      for (const child of children.flat()) {
+        if (child === null || child === undefined || child === false) continue;
+        node.append(child instanceof Node ? child : String(child));
+      }
+      return node;
+    }
+
+    // ---- Formatting --------------------------------------------------------------------------------
+
+    function formatMs(ms) {
+      if (ms === null || ms === undefined) return "–";
+      if (ms === 0) return "0";
+      if (ms < 1) return `${Math.round(ms * 1000)} µs`;
+      if (ms < 10) return `${ms.toFixed(1)} ms`;
+      if (ms < 1000) return `${Math.round(ms)} ms`;
+      if (ms < 60000) return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
+      const minutes = Math.floor(ms / 60000);
+      return `${minutes}m ${Math.round((ms % 60000) / 1000)}s`;
+    }
+
+    function formatPercent(value) {
+      return value === null || value === undefined ? "–" : `${value.toFixed(1)}%`;
+    }
+
+    function formatAgo(iso) {
+      if (!iso) return "never";
+      const seconds = Math.round((Date.now() - Date.parse(iso)) / 1000);
+      if (seconds < 5) return "just now";
+      if (seconds < 60) return `${seconds}s ago`;
+      if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+      if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ago`;
+      return `${Math.floor(seconds / 86400)}d ago`;
+    }
+
+    function formatClock(iso) {
+      const date = new Date(iso);
+      const sameDay = date.toDateString() === new Date().toDateString();
+      const time = date.toLocaleTimeString([], { hour12: false });
+      return sameDay ? time : `${date.toLocaleDateString()} ${time}`;
+    }
+
+    /** A `<time>` showing "12s ago", kept current by the ticker, with the exact time on hover. */
+    function ago(iso) {
+      return iso
+        ? el("time", { datetime: iso, "data-ago": iso, title: new Date(iso).toLocaleString() }, formatAgo(iso))
+        : el("span", {}, "never");
+    }
+
+    function plural(count, word) {
+      return `${count} ${word}${count === 1 ? "" : "s"}`;
+    }
+
+    // ---- Fetching ----------------------------------------------------------------------------------
+
+    async function getJSON(path) {
+      const headers = TOKEN ? { Authorization: `Bearer ${TOKEN}` } : {};
+      const response = await fetch(path, { headers, cache: "no-store" });
+      if (!response.ok) {
+        const error = new Error(`${response.status} ${response.statusText}`.trim());
+        error.status = response.status;
+        throw error;
+      }
+      return response.json();
+    }
+
+    const sources = {
+      services: async () => { state.health = await getJSON("api/health"); renderHealth(); },
+      alerts: async () => { setAlerts((await getJSON("api/alerts")).alerts); },
+      cpu: async () => { setMetric("cpu", await getJSON(`api/metrics?name=${METRICS.cpu}&since=15m`)); },
+      memory: async () => { setMetric("memory", await getJSON(`api/metrics?name=${METRICS.memory}&since=15m`)); },
+      traces: async () => { state.traces = (await getJSON(`api/traces?limit=${TRACE_LIMIT}`)).traces; renderTraces(); },
+    };
+
+    async function refreshAll() {
+      let unauthorized = false;
+      await Promise.all(Object.entries(sources).map(async ([name, load]) => {
+        try {
+          await load();
+          $(`#${name}-error`).textContent = "";
+        } catch (error) {
+          unauthorized ||= error.status === 401;
+          $(`#${name}-error`).textContent = `Could not load: ${error.message}`;
+          const placeholder = $(`#${name}-panel .loading`);
+          placeholder?.replaceWith(el(placeholder.localName, { class: "empty" }, "Unavailable."));
+        }
+      }));
+      const banner = $("#banner");
+      banner.hidden = !unauthorized;
+      banner.textContent = !unauthorized ? "" : TOKEN
+        ? "The server refused the token in this page's address (?token=…)."
+        : "This server requires a token: open the dashboard as /?token=YOUR_TOKEN.";
+    }
+
+    // ---- Live stream, with polling while it is down ------------------------------------------------
+
+    let socket = null;
+    let pollTimer = null;
+    let retryTimer = null;
+
+    function connect() {
+      retryTimer = null;
+      const url = new URL("telemetry/stream", location.href);
+      url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+      url.search = TOKEN ? `?${new URLSearchParams({ token: TOKEN })}` : "";
+      url.hash = "";
+      let ws;
+      try {
+        ws = new WebSocket(url);
+      } catch (error) {
+        disconnected(`cannot open ${url.pathname}: ${error.message}`);
+        return;
+      }
+      socket = ws;
+      ws.onopen = () => {
+        setConnection("live", "WebSocket open: updates arrive as they happen");
+        clearInterval(pollTimer);
+        pollTimer = null;
+        refreshAll();   // whatever changed while it was down
+      };
+      ws.onmessage = (message) => handleEvent(message.data);
+      ws.onclose = () => {
+        if (socket !== ws) return;
+        socket = null;
+        disconnected("WebSocket closed");
+      };
+    }
+
+    function disconnected(reason) {
+      setConnection("polling", `${reason}: polling every ${POLL_MS / 1000} s, reconnecting every ${RETRY_MS / 1000} s`);
+      if (!pollTimer) pollTimer = setInterval(refreshAll, POLL_MS);
+      if (!retryTimer) retryTimer = setTimeout(connect, RETRY_MS);
+    }
+
+    function setConnection(mode, detail) {
+      const indicator = $("#connection");
+      indicator.textContent = mode;
+      indicator.dataset.state = mode;
+      indicator.title = detail;
+    }
+
+    function handleEvent(text) {
+      let event;
+      try {
+        event = JSON.parse(text);
+      } catch {
+        return;
+      }
+      const data = event.data;
+      switch (event.type) {
+        case "health_update":
+          state.health = data;
+          renderHealth();
+          break;
+        case "alert":
+          upsertAlert(data, true);
+          renderAlerts();
+          break;
+        case "metric_update":
+          appendMetric(data);
+          break;
+        case "trace_completed":
+          addTrace(data);
+          break;
+      }
+    }
+
+    // ---- Services ----------------------------------------------------------------------------------
+
+    function renderHealth() {
+      const container = $("#services");
+      const services = state.health?.services ?? [];
+      if (services.length === 0) {
+        container.replaceChildren(el("p", { class: "empty" },
+          "No services configured. Add them under ", el("code", {}, "health.services"), " in the config file."));
+      } else {
+        container.replaceChildren(...services.map(serviceCard));
+      }
+      const counts = {};
+      for (const service of services) counts[service.status] = (counts[service.status] ?? 0) + 1;
+      $("#services-summary").textContent = ["unhealthy", "degraded", "healthy", "unknown"]
+        .filter((status) => counts[status]).map((status) => `${counts[status]} ${status}`).join(" · ");
+      renderOverview();
+    }
+
+    function serviceCard(service) {
+      const dependencies = Object.entries(service.dependencies ?? {}).sort(([a], [b]) => a.localeCompare(b));
+      const message = service.message || (service.status === "healthy" ? "" : "no detail");
+      return el("article", { class: "service", "data-service": service.name, "data-status": service.status },
+        el("div", { class: "service-head" },
+          el("span", { class: "name", title: service.name }, service.name),
+          el("span", { class: `criticality ${service.criticality}` }, service.criticality),
+          el("span", { class: "pill status" }, service.status)),
+        el("dl", { class: "facts" },
+          el("div", {}, el("dt", {}, "response"), el("dd", {}, formatMs(service.response_time_ms))),
+          el("div", {}, el("dt", {}, "errors"),
+            el("dd", { class: service.error_count > 0 ? "errors" : null }, service.error_count)),
+          el("div", {}, el("dt", {}, "last seen"), el("dd", {}, ago(service.last_seen)))),
+        message && el("p", { class: "message" }, message),
+        service.probable_root_cause && el("p", { class: "cause" },
+          "probable root cause: ", el("b", {}, service.probable_root_cause),
+          service.impacted_by?.length ? ` (via ${service.impacted_by.join(", ")})` : ""),
+        dependencies.length > 0 && el("div", { class: "deps" }, "depends on",
+          dependencies.map(([name, status]) => el("span", { class: "dep", "data-dependency-status": status, title: status }, name))),
+        el("div", { class: "endpoint", title: service.endpoint }, service.endpoint));
+    }
+
+    // ---- Alerts ------------------------------------------------------------------------------------
+
+    /** The full set of active alerts, from `api/alerts`: those missing have resolved. */
+    function setAlerts(alerts) {
+      const active = new Set(alerts.map((alert) => alert.id));
+      for (const id of [...state.alerts.keys()]) if (!active.has(id)) forgetAlert(id);
+      for (const id of [...state.faded.keys()]) if (!active.has(id)) state.faded.delete(id);
+      for (const alert of alerts) upsertAlert(alert, false);
+      renderAlerts();
+    }
+
+    /**
+     * One alert, from a list (`arrived` false) or the stream (`arrived` true: it just fired again or
+     * changed, so it is shown afresh). Resolved alerts are removed; non-critical ones are shown for
+     * 30 s after they arrive, critical ones until they resolve.
+     */
+    function upsertAlert(alert, arrived) {
+      if (alert.state !== "firing" && alert.state !== "pending") {
+        forgetAlert(alert.id);
+        state.faded.delete(alert.id);
+        return;
+      }
+      const episode = alert.fired_at ?? alert.active_since;
+      if (!arrived && state.faded.get(alert.id) === episode) return;   // shown for its 30 s already
+      state.faded.delete(alert.id);
+      const known = state.alerts.get(alert.id);
+      const arrivedAt = !arrived && known && known.episode === episode ? known.arrivedAt : Date.now();
+      state.alerts.set(alert.id, { alert, arrivedAt, episode });
+      if (alert.severity !== "critical" && (!known || known.arrivedAt !== arrivedAt)) scheduleFade(alert.id, arrivedAt);
+    }
+
+    function scheduleFade(id, arrivedAt) {
+      clearTimeout(fadeTimers.get(id));
+      fadeTimers.set(id, setTimeout(() => {
+        fadeTimers.delete(id);
+        const entry = state.alerts.get(id);
+        if (!entry || entry.arrivedAt !== arrivedAt) return;
+        state.alerts.delete(id);
+        state.faded.set(id, entry.episode);
+        const alertElement = document.querySelector(`.alert[data-alert="${CSS.escape(id)}"]`);
+        if (alertElement) alertElement.remove();
+        renderAlertsSummary();
+      }, Math.max(0, arrivedAt + FADE_MS - Date.now())));
+    }
+
+    function forgetAlert(id) {
+      clearTimeout(fadeTimers.get(id));
+      fadeTimers.delete(id);
+      state.alerts.delete(id);
+    }
+
+    function renderAlerts() {
+      const entries = [...state.alerts.values()].sort((a, b) =>
+        Date.parse(b.episode) - Date.parse(a.episode) || a.alert.id.localeCompare(b.alert.id));
+      const list = $("#alerts");
+      if (entries.length === 0) {
+        list.replaceChildren(el("li", { class: "empty" }, "No alerts firing."));
+      } else {
+        list.replaceChildren(...entries.map(alertRow));
+      }
+      renderAlertsSummary();
+    }
+
+    function alertRow({ alert, arrivedAt }) {
+      const labels = Object.entries(alert.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+      const row = el("li", {
+        class: "alert", "data-alert": alert.id, "data-severity": alert.severity, "data-state": alert.state,
+      },
+        el("div", { class: "alert-head" },
+          el("span", { class: "severity" }, alert.severity),
+          el("span", { class: "rule" }, alert.rule_id),
+          alert.state !== "firing" && el("span", { class: "state" }, alert.state),
+          alert.acknowledged_at && el("span", { class: "state" }, "acked"),
+          el("span", { class: "when" }, ago(alert.fired_at ?? alert.active_since))),
+        el("p", { class: "message" }, alert.message),
+        el("div", { class: "meta" },
+          labels.map(([key, value]) => el("span", { class: "label" }, `${key}=${value}`)),
+          el("span", {}, `value ${Number(alert.value).toLocaleString(undefined, { maximumFractionDigits: 2 })}`),
+          alert.state === "firing" && el("span", { title: "evaluations it held at while firing" }, `seen ${alert.count}×`)));
+      if (alert.severity !== "critical") {
+        // Fade over the last 1.5 s before removal; the delay counts from arrival, so redraws agree.
+        row.classList.add("fading");
+        row.style.animationDelay = `${arrivedAt + FADE_MS - 1500 - Date.now()}ms`;
+      }
+      return row;
+    }
+
+    function renderAlertsSummary() {
+      const alerts = [...state.alerts.values()].map((entry) => entry.alert);
+      const firing = alerts.filter((alert) => alert.state === "firing");
+      const critical = firing.filter((alert) => alert.severity === "critical").length;
+      $("#alerts-summary").textContent = alerts.length === 0 ? "" :
+        `${firing.length} firing${critical ? ` · ${critical} critical` : ""}${alerts.length > firing.length ? ` · ${alerts.length - firing.length} pending` : ""}`;
+      if (state.alerts.size === 0 && !$("#alerts .empty")) {
+        $("#alerts").replaceChildren(el("li", { class: "empty" }, "No alerts firing."));
+      }
+      const faded = state.faded.size;
+      $("#alerts-note").textContent = faded === 0 ? "" :
+        `${plural(faded, "non-critical alert")} still active, hidden after 30 s: 'blackhole telemetry alerts' lists all.`;
+      renderOverview();
+    }
+
+    // ---- Metrics -----------------------------------------------------------------------------------
+
+    /** A `telemetry metrics NAME --json` answer: the unlabelled series, or the first. */
+    function setMetric(key, report) {
+      const series = report.series.find((entry) => Object.keys(entry.labels ?? {}).length === 0) ?? report.series[0];
+      state.metrics[key] = series
+        ? { labels: series.labels ?? {}, points: series.points.map((point) => ({ t: Date.parse(point.time), v: Number(point.value) }))
+            .filter((point) => Number.isFinite(point.v)) }
+        : { labels: null, points: [] };
+      renderChart(key);
+    }
+
+    function appendMetric(sample) {
+      const key = Object.keys(METRICS).find((name) => METRICS[name] === sample.name);
+      if (!key) return;
+      const current = state.metrics[key] ?? { labels: null, points: [] };
+      const labels = sample.labels ?? {};
+      if (current.labels === null) current.labels = labels;
+      if (!sameLabels(current.labels, labels)) return;
+      const t = Date.parse(sample.time);
+      const v = Number(sample.value);
+      if (!Number.isFinite(v) || Number.isNaN(t)) return;
+      current.points = current.points.filter((point) => point.t !== t && point.t >= t - WINDOW_MS);
+      current.points.push({ t, v });
+      current.points.sort((a, b) => a.t - b.t);
+      state.metrics[key] = current;
+      renderChart(key);
+    }
+
+    function sameLabels(a, b) {
+      const keys = Object.keys(a);
+      return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+    }
+
+    /** Chart margins, in pixels; the size is the element's own, so text stays crisp at any width. */
+    const CHART = { left: 40, right: 12, top: 10, bottom: 24 };
+
+    function chartScales(chart, points) {
+      const width = chart.clientWidth || 640;
+      const height = chart.clientHeight || 190;
+      const end = Math.max(Date.now(), points.length ? points[points.length - 1].t : 0);
+      const start = end - WINDOW_MS;
+      const plotWidth = width - CHART.left - CHART.right;
+      const plotHeight = height - CHART.top - CHART.bottom;
+      return {
+        width, height, start, end,
+        x: (t) => CHART.left + ((t - start) / WINDOW_MS) * plotWidth,
+        y: (v) => CHART.top + (1 - Math.min(100, Math.max(0, v)) / 100) * plotHeight,
+      };
+    }
+
+    function renderChart(key) {
+      const chart = $(`#${key}-chart`);
+      const all = state.metrics[key]?.points ?? [];
+      const scale = chartScales(chart, all);
+      chart.setAttribute("viewBox", `0 0 ${scale.width} ${scale.height}`);
+      const points = all.filter((point) => point.t >= scale.start);
+      const parts = [];
+      for (const v of [0, 25, 50, 75, 100]) {
+        parts.push(svg("line", { class: "grid", x1: CHART.left, x2: scale.width - CHART.right, y1: scale.y(v), y2: scale.y(v) }));
+        parts.push(svg("text", { x: CHART.left - 6, y: scale.y(v) + 4, "text-anchor": "end" }, `${v}%`));
+      }
+      for (const minutesAgo of [15, 10, 5, 0]) {
+        const x = scale.x(scale.end - minutesAgo * 60000);
+        const anchor = minutesAgo === 15 ? "start" : minutesAgo === 0 ? "end" : "middle";
+        parts.push(svg("text", { x, y: scale.height - 6, "text-anchor": anchor }, minutesAgo === 0 ? "now" : `-${minutesAgo}m`));
+      }
+      if (points.length === 0) {
+        parts.push(svg("text", { class: "no-data", x: (CHART.left + scale.width - CHART.right) / 2,
+          y: scale.height / 2, "text-anchor": "middle" }, "No samples in the last 15 minutes"));
+      }
+      for (const segment of segments(points)) {
+        const line = segment.map((point, index) => `${index ? "L" : "M"}${scale.x(point.t).toFixed(1)},${scale.y(point.v).toFixed(1)}`).join("");
+        const base = scale.y(0).toFixed(1);
+        const first = scale.x(segment[0].t).toFixed(1);
+        const last = scale.x(segment[segment.length - 1].t).toFixed(1);
+        parts.push(svg("path", { class: "area", d: `${line}L${last},${base}L${first},${base}Z` }));
+        parts.push(svg("path", { class: "line", d: line }));
+      }
+      if (points.length > 0) {
+        const latest = points[points.length - 1];
+        parts.push(svg("circle", { class: "dot", cx: scale.x(latest.t), cy: scale.y(latest.v), r: 3.5 }));
+      }
+      parts.push(svg("g", { class: "hover", visibility: "hidden" }));
+      chart.replaceChildren(...parts);
+
+      const values = points.map((point) => point.v);
+      $(`#${key}-current`).textContent = values.length ? formatPercent(values[values.length - 1]) : "–";
+      $(`#${key}-stats`).textContent = values.length
+        ? `min ${formatPercent(Math.min(...values))}  avg ${formatPercent(values.reduce((a, b) => a + b, 0) / values.length)}  max ${formatPercent(Math.max(...values))}`
+        : "";
+    }
+
+    /** Splits the points where samples stopped for a while, so a gap is not drawn as a slope. */
+    function segments(points) {
+      const gaps = points.slice(1).map((point, index) => point.t - points[index].t).sort((a, b) => a - b);
+      const typical = gaps.length ? gaps[Math.floor(gaps.length / 2)] : 0;
+      const limit = Math.max(90 * 1000, typical * 3);
+      const result = [];
+      for (const point of points) {
+        const current = result[result.length - 1];
+        if (current && point.t - current[current.length - 1].t <= limit) current.push(point);
+        else result.push([point]);
+      }
+      return result;
+    }
+
+    function attachHover(key) {
+      const chart = $(`#${key}-chart`);
+      chart.addEventListener("mousemove", (event) => {
+        const points = state.metrics[key]?.points ?? [];
+        const hover = chart.querySelector(".hover");
+        if (!hover || points.length === 0) return;
+        const scale = chartScales(chart, points);
+        const x = event.clientX - chart.getBoundingClientRect().left;
+        const nearest = points.reduce((best, point) => Math.abs(scale.x(point.t) - x) < Math.abs(scale.x(best.t) - x) ? point : best);
+        const px = scale.x(nearest.t);
+        const label = `${formatPercent(nearest.v)}  ${new Date(nearest.t).toLocaleTimeString([], { hour12: false })}`;
+        const right = px > scale.width - 170;
+        hover.replaceChildren(
+          svg("line", { x1: px, x2: px, y1: CHART.top, y2: scale.height - CHART.bottom }),
+          svg("circle", { class: "dot", cx: px, cy: scale.y(nearest.v), r: 4 }),
+          svg("text", { x: right ? px - 8 : px + 8, y: CHART.top + 12, "text-anchor": right ? "end" : "start" }, label));
+        hover.setAttribute("visibility", "visible");
+      });
+      chart.addEventListener("mouseleave", () => chart.querySelector(".hover")?.setAttribute("visibility", "hidden"));
+    }
+
+    // ---- Traces ------------------------------------------------------------------------------------
+
+    function addTrace(summary) {
+      const others = (state.traces ?? []).filter((trace) => trace.trace_id !== summary.trace_id);
+      state.traces = [summary, ...others]
+        .sort((a, b) => Date.parse(b.start_time) - Date.parse(a.start_time))
+        .slice(0, TRACE_LIMIT);
+      renderTraces(summary.trace_id);
+      if (summary.trace_id === state.selectedTrace) showTrace(summary.trace_id);
+    }
+
+    function renderTraces(freshID = null) {
+      const container = $("#traces");
+      const traces = state.traces ?? [];
+      if (traces.length === 0) {
+        container.replaceChildren(el("p", { class: "empty" },
+          "No recent traces. Record one with ", el("code", {}, "blackhole telemetry exec --name NAME -- COMMAND"),
+          " or send spans from an OTLP exporter."));
+        return;
+      }
+      const header = el("tr", {},
+        el("th", {}, "Time"), el("th", {}, "Root"), el("th", {}, "Service"), el("th", { class: "num" }, "Duration"),
+        el("th", { class: "num" }, "Spans"), el("th", { class: "num" }, "Errors"));
+      const rows = traces.map((trace) => {
+        const others = (trace.services ?? []).filter((service) => service !== trace.root_service);
+        const classes = ["trace", trace.trace_id === state.selectedTrace && "selected", trace.trace_id === freshID && "fresh"];
+        return el("tr", {
+          class: classes.filter(Boolean).join(" "), "data-trace": trace.trace_id, tabindex: 0,
+          title: `trace ${trace.trace_id}`,
+          onclick: () => showTrace(trace.trace_id),
+          onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); showTrace(trace.trace_id); } },
+        },
+          el("td", { class: "time" }, formatClock(trace.start_time)),
+          el("td", { class: "root" }, trace.root_name, trace.has_root ? null : el("span", { class: "muted" }, " (root missing)")),
+          el("td", {}, trace.root_service, others.length ? el("span", { class: "muted" }, ` +${others.length}`) : null),
+          el("td", { class: "num" }, formatMs(trace.duration_ms)),
+          el("td", { class: "num" }, trace.span_count),
+          el("td", { class: trace.error_count > 0 ? "num errors-bad" : "num" }, trace.error_count));
+      });
+      container.replaceChildren(el("table", {}, el("thead", {}, header), el("tbody", {}, rows)));
+    }
+
+    async function showTrace(id) {
+      state.selectedTrace = id;
+      renderTraces();
+      const box = $("#waterfall");
+      if (box.dataset.trace !== id) {
+        box.dataset.trace = id;
+        box.replaceChildren(el("p", { class: "empty" }, `Loading trace ${id}…`));
+      }
+      try {
+        const detail = await getJSON(`api/traces/${encodeURIComponent(id)}`);
+        if (state.selectedTrace === id) renderWaterfall(detail);
+      } catch (error) {
+        if (state.selectedTrace === id) box.replaceChildren(el("p", { class: "panel-error" }, `Could not load trace ${id}: ${error.message}`));
+      }
+    }
+
+    function closeTrace() {
+      state.selectedTrace = null;
+      delete $("#waterfall").dataset.trace;
+      $("#waterfall").replaceChildren();
+      renderTraces();
+    }
+
+    /** Nanosecond timestamps exceed a double's precision: BigInt for the differences. */
+    function nanos(text) {
+      try {
+        return BigInt(text);
+      } catch {
+        return 0n;
+      }
+    }
+
+    function renderWaterfall(detail) {
+      const { trace, spans } = detail;
+      const box = $("#waterfall");
+      const head = el("div", { class: "waterfall-head" },
+        el("span", { class: "title" }, `${trace.root_service}: ${trace.root_name}`),
+        el("span", { class: "mono muted" }, trace.trace_id),
+        el("span", {}, formatMs(trace.duration_ms)),
+        el("span", { class: "muted" }, plural(trace.span_count, "span")),
+        trace.error_count > 0 && el("span", { class: "errors-bad" }, plural(trace.error_count, "error")),
+        el("span", { class: "muted" }, formatClock(trace.start_time)),
+        el("button", { class: "close", type: "button", title: "Close", onclick: closeTrace }, "close"));
+      if (!spans || spans.length === 0) {
+        box.replaceChildren(head, el("p", { class: "empty" }, "This trace has no stored spans."));
+        return;
+      }
+      const starts = spans.map((span) => nanos(span.start_time_unix_nano));
+      const ends = spans.map((span) => nanos(span.end_time_unix_nano));
+      const origin = starts.reduce((a, b) => (b < a ? b : a));
+      const finish = ends.reduce((a, b) => (b > a ? b : a));
+      const total = Math.max(1, Number(finish - origin));
+      const percent = (value) => `${((Number(value) / total) * 100).toFixed(3)}%`;
+
+      const ticks = [0, 0.25, 0.5, 0.75, 1];
+      const axis = el("div", { class: "span-row axis" }, el("span", {}),
+        el("div", { class: "track" }, ticks.map((share) => el("span", { style: `left:${share * 100}%` }, formatMs((total * share) / 1e6)))),
+        el("span", {}));
+      const rows = spans.map((span, index) => {
+        const error = span.status?.code === "error";
+        const offset = starts[index] - origin;
+        const length = ends[index] > starts[index] ? ends[index] - starts[index] : 0n;
+        const tip = [`${span.service}: ${span.name}`, `${formatMs(span.duration_ms)} at +${formatMs(Number(offset) / 1e6)}`,
+          error ? `error${span.status.message ? `: ${span.status.message}` : ""}` : null,
+          span.orphan ? "parent span not received" : null].filter(Boolean).join("\n");
+        return el("div", { class: error ? "span-row error" : "span-row", "data-span": span.span_id, title: tip },
+          el("div", { class: "span-label", style: `padding-left:${span.depth * 16}px` },
+            el("span", { class: "span-service" }, span.service),
+            el("span", { class: "span-name" }, span.name),
+            span.orphan ? el("span", { class: "muted" }, " (parent missing)") : null),
+          el("div", { class: "track" },
+            ticks.slice(1, -1).map((share) => el("span", { class: "tick", style: `left:${share * 100}%` })),
+            el("span", { class: "bar", style: `left:${percent(offset)};width:${percent(length)}` })),
+          el("span", { class: "span-duration" }, formatMs(span.duration_ms)));
+      });
+      box.replaceChildren(head, axis, ...rows);
+    }
+
+    // ---- Header overview and the clock -------------------------------------------------------------
+
+    function renderOverview() {
+      const services = state.health?.services ?? [];
+      const down = services.filter((service) => service.status === "unhealthy").length;
+      const degraded = services.filter((service) => service.status === "degraded").length;
+      const firing = [...state.alerts.values()].filter((entry) => entry.alert.state === "firing");
+      const critical = firing.filter((entry) => entry.alert.severity === "critical").length;
+      const parts = [];
+      if (services.length > 0) {
+        parts.push(el("span", {}, el("b", {}, services.length - down - degraded), ` of ${services.length} services healthy`));
+      }
+      if (down) parts.push(el("span", { class: "bad" }, `${down} unhealthy`));
+      if (degraded) parts.push(el("span", { class: "warn" }, `${degraded} degraded`));
+      if (critical) parts.push(el("span", { class: "bad" }, plural(critical, "critical alert")));
+      $("#overview").replaceChildren(...parts);
+    }
+
+    function tick() {
+      for (const node of document.querySelectorAll("[data-ago]")) node.textContent = formatAgo(node.dataset.ago);
+      for (const key of Object.keys(METRICS)) if (state.metrics[key]) renderChart(key);
+    }
+
+    // ---- Start -------------------------------------------------------------------------------------
+
+    $("#host").textContent = location.host;
+    for (const key of Object.keys(METRICS)) {
+      renderChart(key);
+      attachHover(key);
+      new ResizeObserver(() => renderChart(key)).observe($(`#${key}-chart`));
+    }
+    setInterval(tick, 5000);
+    refreshAll().then(connect);
+    </script>
+    </body>
+    </html>
+    """#
+}

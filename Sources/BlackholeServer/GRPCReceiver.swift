@@ -1,0 +1,107 @@
+import BlackholeCore
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import ServiceLifecycle
+
+/// OTLP/gRPC: `TraceService/Export` and `MetricsService/Export`, as the seed's services call them
+/// (`otlptracegrpc`/`otlpmetricgrpc` to localhost:4317). Messages stay bytes until the receiver
+/// decodes them, so both transports share one path: same validation, limits and commit before ack.
+struct OTLPGRPCService: RegistrableRPCService {
+    let state: ServeState
+    let authToken: String?
+
+    static func method(_ signal: OTLPSignal) -> MethodDescriptor {
+        let service = switch signal {
+        case .traces: "opentelemetry.proto.collector.trace.v1.TraceService"
+        case .metrics: "opentelemetry.proto.collector.metrics.v1.MetricsService"
+        }
+        return MethodDescriptor(fullyQualifiedService: service, method: "Export")
+    }
+
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        for signal in OTLPSignal.allCases {
+            router.registerHandler(forMethod: Self.method(signal), deserializer: RawMessage(), serializer: RawMessage()) { request, _ in
+                StreamingServerResponse(single: await export(signal, request))
+            }
+        }
+    }
+
+    private func export(_ signal: OTLPSignal, _ request: StreamingServerRequest<Data>) async -> ServerResponse<Data> {
+        let started = ContinuousClock.now
+        let response = await answer(signal, request)
+        let elapsed = ContinuousClock.now - started
+        let code = switch response.accepted {
+        case .success: "OK"
+        case .failure(let error): "\(error.code)"
+        }
+        state.metrics.request(transport: "grpc", endpoint: Self.method(signal).fullyQualifiedMethod, code: code,
+                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return response
+    }
+
+    private func answer(_ signal: OTLPSignal, _ request: StreamingServerRequest<Data>) async -> ServerResponse<Data> {
+        if let authToken {
+            let given = request.metadata[stringValues: "authorization"].first(where: { _ in true })
+            guard BearerToken.matches(given, "Bearer " + authToken) else {
+                return ServerResponse(error: RPCError(code: .unauthenticated, message: given == nil ? "missing bearer token" : "wrong bearer token"))
+            }
+        }
+        let body: Data
+        do {
+            var messages: [Data] = []
+            for try await message in request.messages { messages.append(message) }
+            guard messages.count == 1 else {
+                return ServerResponse(error: RPCError(code: .invalidArgument, message: "Export takes exactly one request message"))
+            }
+            body = messages[0]
+        } catch {
+            return ServerResponse(error: RPCError(code: .resourceExhausted, message: "request not read: \(error)"))
+        }
+        do {
+            let receipt = try await state.receiver.receive(signal, body: body, encoding: .protobuf, gzip: false)
+            ServeState.received(signal, receipt, state)
+            return ServerResponse(message: OTLPReceiver.response(signal, receipt, encoding: .protobuf))
+        } catch {
+            let code: RPCError.Code = switch error {
+            case .tooLarge: .resourceExhausted
+            case .undecodable: .invalidArgument
+            // OTLP/gRPC: UNAVAILABLE is the retryable code.
+            case .overloaded, .unavailable: .unavailable
+            }
+            return ServerResponse(error: RPCError(code: code, message: error.message))
+        }
+    }
+}
+
+/// The message bytes as they are: the receiver decodes them.
+struct RawMessage: MessageSerializer, MessageDeserializer {
+    func serialize<Bytes: GRPCContiguousBytes>(_ message: Data) throws -> Bytes { Bytes(message) }
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> Data {
+        serializedMessageBytes.withUnsafeBytes { Data($0) }
+    }
+}
+
+/// The gRPC server as a service of serve's group: graceful shutdown stops accepting RPCs and
+/// lets those in flight finish.
+struct GRPCService: Service {
+    let server: GRPCServer<HTTP2ServerTransport.Posix>
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await server.serve()
+        } onGracefulShutdown: {
+            server.beginGracefulShutdown()
+        }
+    }
+
+    static func make(_ address: ListenAddress, state: ServeState, authToken: String?) -> GRPCServer<HTTP2ServerTransport.Posix> {
+        var config = HTTP2ServerTransport.Posix.Config.defaults
+        config.rpc.maxRequestPayloadSize = state.receiver.maxBodyBytes
+        config.compression.enabledAlgorithms = .all
+        let socket: GRPCNIOTransportCore.SocketAddress = address.host.contains(":")
+            ? .ipv6(host: address.host, port: address.port) : .ipv4(host: address.host, port: address.port)
+        let transport = HTTP2ServerTransport.Posix(address: socket, transportSecurity: .plaintext, config: config)
+        return GRPCServer(transport: transport, services: [OTLPGRPCService(state: state, authToken: authToken)])
+    }
+}

@@ -1,0 +1,269 @@
+import AsyncHTTPClient
+import BlackholeCore
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+
+typealias ServeContext = BasicWebSocketRequestContext
+
+/// What every endpoint reads: one per serve.
+struct ServeState: Sendable {
+    let config: Configuration
+    let store: Store
+    let clock: any WallClock
+    let http: HTTPClient
+    let receiver: OTLPReceiver
+    let events: EventHub
+    let metrics: ServeMetrics
+    let forwarder: OTLPForwarder?
+}
+
+/// The HTTP side of serve: OTLP/HTTP, `/health`, `/metrics`, the dashboard, its JSON API and
+/// the `/telemetry/stream` WebSocket.
+enum HTTPRoutes {
+    static func router(_ state: ServeState, authToken: String?) -> Router<ServeContext> {
+        let router = Router(context: ServeContext.self)
+        router.add(middleware: RequestMetrics(metrics: state.metrics))
+        if let authToken { router.add(middleware: BearerAuth(token: authToken)) }
+
+        for signal in OTLPSignal.allCases {
+            router.post("/v1/\(signal.rawValue)") { request, _ in await otlp(signal, request, state) }
+        }
+        router.get("/health") { _, _ in try health(state) }
+        router.get("/metrics") { _, _ in
+            var text = PrometheusText()
+            text.add(stored: try MetricStore(state.store).latest())
+            state.metrics.expose(into: &text, queueDepth: state.receiver.queue.depth, forwardQueueDepth: state.forwarder?.depth,
+                                 webSocketClients: state.events.count)
+            return respond(.ok, PrometheusText.contentType, text.render())
+        }
+        router.get("/") { _, _ in respond(.ok, "text/html; charset=utf-8", Dashboard.html) }
+
+        let api = router.group("/api")
+        api.get("/health") { _, _ in try json(healthReport(state)) }
+        api.get("/alerts") { _, _ in
+            let alerts = AlertStore(state.store)
+            return try json(AlertListReport(alerts: try alerts.active(), silences: try alerts.silences(at: state.clock.now())))
+        }
+        api.get("/metrics") { request, _ in
+            guard let name = request.uri.queryParameters["name"].map(String.init) else {
+                return problem(.badRequest, "name: missing (e.g. ?name=system.cpu.usage_percent)")
+            }
+            let now = state.clock.now()
+            let since = try TimeText.parseInstant(request.uri.queryParameters["since"].map(String.init) ?? "15m", now: now)
+            return try json(try MetricsQuery.series(MetricStore(state.store), name: name, labels: [:], since: since, until: now))
+        }
+        api.get("/traces") { request, _ in
+            let now = state.clock.now()
+            var filter = TraceFilter(since: try TimeText.parseInstant(request.uri.queryParameters["since"].map(String.init) ?? "1h", now: now))
+            filter.limit = request.uri.queryParameters["limit"].flatMap { Int($0) }.map { min(max($0, 1), 500) } ?? 20
+            return try json(TraceListReport(traces: try SpanStore(state.store).traces(filter), since: filter.since, limit: filter.limit))
+        }
+        api.get("/traces/:id") { _, context in
+            let spans = SpanStore(state.store)
+            let summary = try spans.resolveTrace(context.parameters.get("id") ?? "")
+            return try json(TraceDetailReport(trace: summary, spans: try spans.trace(summary.traceID)))
+        }
+
+        router.ws("/telemetry/stream") { inbound, outbound, _ in
+            let (id, events) = state.events.subscribe()
+            defer { state.events.unsubscribe(id) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The client closing ends the inbound sequence; shutting down ends the events.
+                group.addTask { for try await _ in inbound {} }
+                group.addTask { for await event in events { try await outbound.write(.text(event)) } }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+        return router
+    }
+
+    /// One OTLP/HTTP export request, answered after its data is committed.
+    private static func otlp(_ signal: OTLPSignal, _ request: Request, _ state: ServeState) async -> Response {
+        guard let encoding = OTLPEncoding(contentType: request.headers[.contentType]) else {
+            return problem(.unsupportedMediaType,
+                           "Content-Type \(request.headers[.contentType] ?? "missing"): OTLP/HTTP takes application/x-protobuf or application/json")
+        }
+        let contentEncoding = request.headers[.contentEncoding]?.lowercased() ?? "identity"
+        guard contentEncoding == "gzip" || contentEncoding == "identity" else {
+            return problem(.unsupportedMediaType, "Content-Encoding \(contentEncoding): only gzip is supported")
+        }
+        let limit = state.receiver.maxBodyBytes
+        var body: ByteBuffer
+        do {
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw ReceiveError.tooLarge(limit: limit) }
+            var request = request
+            body = try await request.collectBody(upTo: limit)
+        } catch {
+            return failure(.tooLarge(limit: limit), encoding)
+        }
+        let receipt: OTLPReceipt
+        do {
+            receipt = try await state.receiver.receive(signal, body: Data(body.readableBytesView), encoding: encoding, gzip: contentEncoding == "gzip")
+        } catch {
+            return failure(error, encoding)
+        }
+        ServeState.received(signal, receipt, state)
+        return Response(status: .ok, headers: [.contentType: encoding.contentType],
+                        body: .init(byteBuffer: ByteBuffer(bytes: OTLPReceiver.response(signal, receipt, encoding: encoding))))
+    }
+
+    /// A refused OTLP request: the status OTLP/HTTP names, with `Retry-After` when retrying will help.
+    private static func failure(_ error: ReceiveError, _ encoding: OTLPEncoding) -> Response {
+        let (status, code, retryAfter): (HTTPResponse.Status, Int32, Int?) = switch error {
+        case .tooLarge: (.contentTooLarge, 3, nil)
+        case .undecodable: (.badRequest, 3, nil)
+        case .overloaded: (.tooManyRequests, 8, 1)
+        case .unavailable: (.serviceUnavailable, 14, 5)
+        }
+        var headers: HTTPFields = [.contentType: encoding.contentType]
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+        return Response(status: status, headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: OTLPReceiver.status(error, code: code, encoding: encoding))))
+    }
+
+    /// The seed's HealthHandler: 200 healthy or degraded, 503 unhealthy, per-service JSON.
+    private static func health(_ state: ServeState) throws -> Response {
+        let report = try healthReport(state)
+        let status = ServeHealth(report: report, state: state)
+        return respond(status.status == .unhealthy ? .serviceUnavailable : .ok, "application/json",
+                       try JSONOutput.encode(status, pretty: false))
+    }
+
+    private static func healthReport(_ state: ServeState) throws -> HealthReport {
+        try HealthMonitor(prober: ServiceProber(http: state.http), store: state.store, clock: state.clock).recorded(state.config.health)
+    }
+
+    private static func json(_ report: some Encodable) throws -> Response {
+        respond(.ok, "application/json", try JSONOutput.encode(report, pretty: false))
+    }
+
+    static func problem(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        respond(status, "application/json", (try? JSONOutput.encode(["error": message], pretty: false)) ?? "{}")
+    }
+
+    static func respond(_ status: HTTPResponse.Status, _ contentType: String, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension ServeState {
+    /// After a commit, whichever transport brought it: count it, pass it upstream, announce traces.
+    static func received(_ signal: OTLPSignal, _ receipt: OTLPReceipt, _ state: ServeState) {
+        state.metrics.received(signal, receipt)
+        if let forwarder = state.forwarder, let payload = receipt.forward { forwarder.enqueue(signal, payload, items: receipt.accepted) }
+        guard state.events.count > 0 else { return }
+        let spans = SpanStore(state.store)
+        for traceID in receipt.completedTraces {
+            if let summary = try? spans.resolveTrace(traceID.hex) { state.events.publish(.traceCompleted, summary) }
+        }
+    }
+}
+
+/// `/health`'s body: blackhole's own state and every watched service's.
+struct ServeHealth: Encodable {
+    let status: HealthStatus
+    let time: Date
+    let blackhole: Own
+    let services: [HealthReport.Service]
+
+    struct Own: Encodable {
+        let status: HealthStatus
+        let database: String
+        let commitQueueItems: Int
+        let uptimeSeconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case status, database, commitQueueItems = "commit_queue_items", uptimeSeconds = "uptime_seconds"
+        }
+    }
+
+    /// Unhealthy when blackhole cannot use its database or a critical service is unhealthy;
+    /// degraded when any other service is not healthy (never probed yet counts as healthy).
+    init(report: HealthReport, state: ServeState) {
+        var database = "ok"
+        do {
+            try state.store.read { db in try db.execute(sql: "SELECT 1 FROM sqlite_master LIMIT 1") }
+        } catch {
+            database = (error as? BlackholeError)?.message ?? "\(error)"
+        }
+        let own: HealthStatus = database == "ok" ? .healthy : .unhealthy
+        var status = own
+        for service in report.services where service.status != .healthy && service.status != .unknown {
+            status = max(status, service.status == .unhealthy && service.criticality == .critical ? .unhealthy : .degraded)
+        }
+        self.status = status
+        time = state.clock.now()
+        blackhole = Own(status: own, database: database, commitQueueItems: state.receiver.queue.depth,
+                        uptimeSeconds: Int(Date().timeIntervalSince(state.metrics.started)))
+        services = report.services
+    }
+}
+
+/// Every request but `/health` must carry the token: `Authorization: Bearer TOKEN`, or
+/// `?token=TOKEN` where a header cannot be set (a browser opening the dashboard or a WebSocket).
+struct BearerAuth<Context: RequestContext>: RouterMiddleware {
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path == "/health" { return try await next(request, context) }
+        let header = request.headers[.authorization]
+        let query = request.uri.queryParameters["token"].map(String.init)
+        guard BearerToken.matches(header, "Bearer " + token) || BearerToken.matches(query, token) else {
+            var response = HTTPRoutes.problem(.unauthorized, header == nil && query == nil ? "missing bearer token" : "wrong bearer token")
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
+        return try await next(request, context)
+    }
+}
+
+enum BearerToken {
+    /// Compares without stopping at the first difference, so timing tells nothing of the token.
+    static func matches(_ given: String?, _ expected: String) -> Bool {
+        guard let given else { return false }
+        let (a, b) = (Array(given.utf8), Array(expected.utf8))
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Counts and times every request by endpoint and status code.
+struct RequestMetrics<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServeMetrics
+    static var endpoints: Set<String> { ["/", "/health", "/metrics", "/v1/traces", "/v1/metrics", "/telemetry/stream"] }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let path = request.uri.path
+        let endpoint = Self.endpoints.contains(path) ? path : path.hasPrefix("/api/") ? "/api" : "other"
+        func record(_ code: Int) {
+            let elapsed = ContinuousClock.now - started
+            metrics.request(transport: "http", endpoint: endpoint, code: "\(code)",
+                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        do {
+            let response = try await next(request, context)
+            record(response.status.code)
+            return response
+        } catch let error as any HTTPResponseError {
+            record(error.status.code)
+            throw error
+        } catch {
+            record(500)
+            throw error
+        }
+    }
+}
+
+/// A command's error in an API handler: the operator-readable line, 400 when the request was wrong.
+extension BlackholeError: HTTPResponseError {
+    public var status: HTTPResponse.Status { kind == .usage ? .badRequest : .internalServerError }
+    public var headers: HTTPFields { [:] }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        HTTPRoutes.problem(status, message)
+    }
+}

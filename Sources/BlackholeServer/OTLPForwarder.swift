@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import BlackholeCore
+import Foundation
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// `--forward-otlp`: what serve took is also exported to an upstream OTLP/HTTP endpoint (an
+/// OpenTelemetry Collector), in batches, retried with exponential backoff. The queue is bounded:
+/// what does not fit, or what upstream keeps refusing, is dropped and counted on `/metrics`.
+final class OTLPForwarder: Service, Sendable {
+    private struct Batch {
+        var signal: OTLPSignal
+        var body: Data
+        var items: Int
+    }
+
+    private struct Queue {
+        var batches: [Batch] = []
+        var items = 0
+    }
+
+    let endpoint: URL
+    private let http: HTTPClient
+    private let metrics: ServeMetrics
+    private let capacity: Int
+    private let attempts: Int
+    private let retryDelay: Duration
+    private let log: @Sendable (String) -> Void
+    private let queue = Mutex(Queue())
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakes: AsyncStream<Void>
+    /// Requests merged into one export: protobuf messages concatenated are one message whose
+    /// repeated fields are joined, so several export requests become one.
+    static let maxBatchBytes = 4 << 20
+
+    init(endpoint: URL, http: HTTPClient, metrics: ServeMetrics, capacity: Int = 100_000, attempts: Int = 5,
+         retryDelay: Duration = .milliseconds(500), log: @escaping @Sendable (String) -> Void) {
+        self.endpoint = endpoint
+        self.http = http
+        self.metrics = metrics
+        self.capacity = capacity
+        self.attempts = attempts
+        self.retryDelay = retryDelay
+        self.log = log
+        (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Export requests waiting.
+    var depth: Int { queue.withLock { $0.batches.count } }
+
+    /// Queues one OTLP/protobuf export request of `items` spans or data points, or drops it when full.
+    func enqueue(_ signal: OTLPSignal, _ body: Data, items: Int) {
+        let taken = queue.withLock { queue in
+            guard queue.items + items <= capacity else { return false }
+            queue.batches.append(Batch(signal: signal, body: body, items: items))
+            queue.items += items
+            return true
+        }
+        if taken { wake.yield() } else { metrics.forwardDropped(signal, items: items) }
+    }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            for await _ in wakes { await drain() }
+        } onGracefulShutdown: { [wake] in
+            wake.finish()
+        }
+        // Receivers have stopped: what is left gets its attempts, without waiting between them.
+        await drain()
+    }
+
+    private func drain() async {
+        while let batch = next() { await send(batch) }
+    }
+
+    /// The first waiting request merged with those after it of the same signal.
+    private func next() -> Batch? {
+        queue.withLock { queue in
+            guard var batch = queue.batches.first else { return nil }
+            var taken = 1
+            while taken < queue.batches.count, queue.batches[taken].signal == batch.signal,
+                  batch.body.count + queue.batches[taken].body.count <= Self.maxBatchBytes {
+                batch.body += queue.batches[taken].body
+                batch.items += queue.batches[taken].items
+                taken += 1
+            }
+            queue.batches.removeFirst(taken)
+            queue.items -= batch.items
+            return batch
+        }
+    }
+
+    private func send(_ batch: Batch) async {
+        let url = endpoint.appendingPathComponent("v1").appendingPathComponent(batch.signal.rawValue)
+        var delay = retryDelay
+        for attempt in 1...attempts {
+            let outcome: String
+            do {
+                var request = HTTPClientRequest(url: url.absoluteString)
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: OTLPEncoding.protobuf.contentType)
+                request.body = .bytes(ByteBuffer(bytes: batch.body))
+                let response = try await http.execute(request, timeout: .seconds(10))
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                if (200..<300).contains(response.status.code) {
+                    metrics.forwarded(batch.signal, items: batch.items)
+                    return
+                }
+                outcome = "answered \(response.status.code)"
+                // OTLP: only these are worth retrying; any other answer will not change.
+                guard [429, 502, 503, 504].contains(response.status.code) else {
+                    metrics.forwardFailed()
+                    log("forward: \(url.absoluteString) \(outcome); dropped \(batch.items) \(batch.signal.items)")
+                    break
+                }
+            } catch {
+                outcome = "failed: \(error)"
+            }
+            metrics.forwardFailed()
+            if attempt == attempts || Task.isShuttingDownGracefully {
+                log("forward: \(url.absoluteString) \(outcome); dropped \(batch.items) \(batch.signal.items)")
+                break
+            }
+            try? await Task.sleep(for: delay)
+            delay *= 2
+        }
+        metrics.forwardDropped(batch.signal, items: batch.items)
+    }
+}

@@ -1,0 +1,53 @@
+import BlackholeCore
+import Foundation
+
+/// `host:port` to listen on; port 0 lets the system pick one.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `127.0.0.1:4318`, `0.0.0.0:4318`, `[::1]:4318`.
+    public init(parsing text: String, option: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw BlackholeError(.usage, "\(option): \"\(text)\" is not HOST:PORT (e.g. 127.0.0.1:4318)")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw BlackholeError(.usage, "\(option): \"\(text)\" has no host (e.g. 127.0.0.1:\(port))") }
+        self.init(host: host, port: port)
+    }
+
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// How `serve` runs, from its flags.
+public struct ServeSettings: Sendable {
+    public var http = ListenAddress(host: "127.0.0.1", port: 4318)
+    /// nil: no OTLP/gRPC listener.
+    public var grpc: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 4317)
+    public var authToken: String?
+    public var maxBodyBytes = 8 << 20
+    public var forwardURL: URL?
+    /// Run what `check` runs every `health.check_interval`.
+    public var runChecks = true
+
+    public init() {}
+
+    /// Listening beyond loopback without a token must be asked for by name.
+    public func validate(insecure: Bool) throws {
+        let exposed = [http] + (grpc.map { [$0] } ?? [])
+        if let open = exposed.first(where: { !$0.isLoopback }), authToken == nil, !insecure {
+            throw BlackholeError(.usage, "listening on \(open) needs --auth-token (or BLACKHOLE_AUTH_TOKEN); --insecure to listen without one")
+        }
+        if authToken?.isEmpty == true { throw BlackholeError(.usage, "--auth-token: empty token") }
+    }
+}

@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import BlackholeCore
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `telemetry serve`: the OTLP receivers, the HTTP endpoints and the background check loop as
+/// one group of services. SIGTERM or SIGINT stops them in order: listeners first (in-flight
+/// requests finish and are committed), then the check loop, the forwarder, and the commit queue.
+public struct TelemetryServer: Sendable {
+    /// Where serve listens, once it does.
+    public struct Listening: Sendable, Encodable {
+        public var http: String
+        public var grpc: String?
+    }
+
+    let settings: ServeSettings
+    let config: Configuration
+    let store: Store
+    let clock: any WallClock
+    let diskPaths: [String]
+
+    public init(settings: ServeSettings, config: Configuration, store: Store, clock: any WallClock, diskPaths: [String]) {
+        self.settings = settings
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.diskPaths = diskPaths
+    }
+
+    public func run(http: HTTPClient, onListening: @escaping @Sendable (Listening) -> Void,
+                    log: @escaping @Sendable (String) -> Void) async throws {
+        let queue = CommitQueue(store: store)
+        let metrics = ServeMetrics()
+        let events = EventHub()
+        let forwarder = settings.forwardURL.map { OTLPForwarder(endpoint: $0, http: http, metrics: metrics, log: log) }
+        let receiver = OTLPReceiver(queue: queue, sampleRate: config.tracing.sampleRate, maxBodyBytes: settings.maxBodyBytes,
+                                    clock: clock, forwarding: forwarder != nil)
+        let state = ServeState(config: config, store: store, clock: clock, http: http, receiver: receiver, events: events,
+                               metrics: metrics, forwarder: forwarder)
+        var logger = Logger(label: "blackhole") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .error
+
+        let grpc = settings.grpc.map { GRPCService.make($0, state: state, authToken: settings.authToken) }
+        let announcer = Announcer(grpc: grpc, onListening: onListening)
+        let router = HTTPRoutes.router(state, authToken: settings.authToken)
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(http1: .init(idleTimeout: .seconds(60)))),
+            configuration: .init(address: .hostname(settings.http.host, port: settings.http.port), serverName: nil),
+            onServerRunning: { channel in await announcer.httpListening(channel.localAddress) },
+            logger: logger)
+
+        // Shut down in reverse order of this list.
+        var services: [any Service] = [CommitQueueService(queue: queue)]
+        if let forwarder { services.append(forwarder) }
+        if settings.runChecks {
+            services.append(CheckLoop(config: config, store: store, clock: clock, http: http, diskPaths: diskPaths, events: events, log: log))
+        }
+        if let grpc { services.append(GRPCService(server: grpc)) }
+        services.append(app)
+        services.append(StreamCloser(events: events))
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Reports the addresses once both listeners are bound (ports chosen by the system included).
+private actor Announcer {
+    let grpc: GRPCServer<HTTP2ServerTransport.Posix>?
+    let onListening: @Sendable (TelemetryServer.Listening) -> Void
+
+    init(grpc: GRPCServer<HTTP2ServerTransport.Posix>?, onListening: @escaping @Sendable (TelemetryServer.Listening) -> Void) {
+        self.grpc = grpc
+        self.onListening = onListening
+    }
+
+    func httpListening(_ address: NIOCore.SocketAddress?) async {
+        let http = address.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        var grpcAddress: String?
+        if let grpc, let listening = try? await grpc.transport.listeningAddress {
+            grpcAddress = listening.ipv4.map { "\($0.host):\($0.port)" } ?? listening.ipv6.map { "[\($0.host)]:\($0.port)" }
+        }
+        onListening(TelemetryServer.Listening(http: http, grpc: grpcAddress))
+    }
+}
+
+/// Closes the commit queue last, when every receiver has stopped: what was taken is committed.
+private struct CommitQueueService: Service {
+    let queue: CommitQueue
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await Task.detached { queue.close() }.value
+    }
+}
+
+/// Ends the WebSocket streams first, so open dashboard connections do not hold the HTTP server open.
+private struct StreamCloser: Service {
+    let events: EventHub
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        events.finishAll()
+    }
+}

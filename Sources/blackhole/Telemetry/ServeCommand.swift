@@ -1,0 +1,94 @@
+import ArgumentParser
+import BlackholeCore
+import BlackholeServer
+import Foundation
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "OTLP receiver (HTTP and gRPC), /health, /metrics, live stream and dashboard; runs check on its interval.",
+        discussion: """
+            Receives OpenTelemetry traces and metrics over OTLP/HTTP (POST /v1/traces, /v1/metrics;
+            protobuf or JSON, gzip) and OTLP/gRPC (TraceService/Export, MetricsService/Export) and
+            answers a request only once its data is committed. Also serves:
+              GET /health             200 healthy or degraded, 503 unhealthy; JSON per service
+              GET /metrics            latest value of every stored series, Prometheus text format
+              GET /                   dashboard (services, alerts, CPU and memory, traces)
+              /telemetry/stream       WebSocket of health_update, metric_update, alert, trace_completed
+            Every health.check_interval it runs what `telemetry check` runs (cron and serve can share a
+            database). Listening beyond loopback needs --auth-token (a bearer token every endpoint but
+            /health requires; ?token= for browsers) unless --insecure. Port 0 picks a free port; the
+            addresses are printed once listening (--json: one JSON line). SIGTERM or SIGINT: stop
+            accepting, finish and commit what is in flight, exit 0.
+
+            Examples:
+              blackhole telemetry serve
+              blackhole telemetry serve --listen 0.0.0.0:4318 --grpc-listen 0.0.0.0:4317 --auth-token "$TOKEN"
+              blackhole telemetry serve --forward-otlp http://collector:4318
+              blackhole telemetry serve --listen 127.0.0.1:0 --no-grpc --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("OTLP/HTTP, /health, /metrics and dashboard address.", valueName: "host:port"))
+    var listen = "127.0.0.1:4318"
+
+    @Option(help: ArgumentHelp("OTLP/gRPC address.", valueName: "host:port"))
+    var grpcListen = "127.0.0.1:4317"
+
+    @Flag(help: "No OTLP/gRPC listener.")
+    var noGrpc = false
+
+    @Option(help: ArgumentHelp("Bearer token required on every endpoint but /health (env BLACKHOLE_AUTH_TOKEN).", valueName: "token"))
+    var authToken: String?
+
+    @Flag(help: "Listen beyond loopback without a token.")
+    var insecure = false
+
+    @Option(help: ArgumentHelp("Largest OTLP request body, compressed or inflated (e.g. 8MiB).", valueName: "size"))
+    var maxBodySize = "8MiB"
+
+    @Option(help: ArgumentHelp("Also export what is received to this OTLP/HTTP endpoint (…/v1/traces, …/v1/metrics are appended).",
+                               valueName: "url"))
+    var forwardOtlp: String?
+
+    @Flag(help: "Do not run check in the background (receive and serve only).")
+    var noCheck = false
+
+    func run() async throws {
+        let context = global.context
+        var settings = ServeSettings()
+        settings.http = try ListenAddress(parsing: listen, option: "--listen")
+        settings.grpc = noGrpc ? nil : try ListenAddress(parsing: grpcListen, option: "--grpc-listen")
+        settings.authToken = authToken ?? context.environment["BLACKHOLE_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let bytes = ByteText.parse(maxBodySize), bytes > 0 else {
+            throw BlackholeError(.usage, "--max-body-size: \"\(maxBodySize)\" is not a size (e.g. 512KiB, 8MiB)")
+        }
+        settings.maxBodyBytes = bytes
+        if let forwardOtlp {
+            guard let url = URL(string: forwardOtlp), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw BlackholeError(.usage, "--forward-otlp: \"\(forwardOtlp)\" is not an http(s) URL")
+            }
+            settings.forwardURL = url
+        }
+        settings.runChecks = !noCheck
+        try settings.validate(insecure: insecure)
+        let config = try context.loadConfig()
+        let store = try context.openStore(config)
+        let server = TelemetryServer(settings: settings, config: config, store: store, clock: context.clock,
+                                     diskPaths: context.diskPaths(config))
+        let json = global.json
+        let quiet = global.quiet
+        try await withHTTPClient { http in
+            try await server.run(http: http, onListening: { listening in
+                // Written at once (not buffered): scripts and tests wait for this line.
+                let line = json ? (try? JSONOutput.encode(listening, pretty: false)) ?? "{}"
+                    : "Listening: http://\(listening.http) (OTLP/HTTP, /health, /metrics, dashboard)"
+                        + (listening.grpc.map { ", \($0) (OTLP/gRPC)" } ?? "")
+                if json || !quiet { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            }, log: { line in
+                FileHandle.standardError.write(Data("blackhole: \(line)\n".utf8))
+            })
+        }
+    }
+}
