@@ -589,8 +589,9 @@ enum Dashboard {
         el("p", { class: "message" }, alert.message),
         el("div", { class: "meta" },
           labels.map(([key, value]) => el("span", { class: "label" }, `${key}=${value}`)),
-          el("span", {}, `value ${Number(alert.value).toLocaleString(undefined, { maximumFractionDigits: 2 })}`),
-          alert.state === "firing" && el("span", { title: "evaluations it held at while firing" }, `seen ${alert.count}×`)));
+          // No "seen N×" (alert.count): the stream pushes transitions only, so a count shown while
+          // live would be stale (the firing event's is 0).
+          el("span", {}, `value ${Number(alert.value).toLocaleString(undefined, { maximumFractionDigits: 2 })}`)));
       if (alert.severity !== "critical") {
         // Fade over the last 1.5 s before removal; the delay counts from arrival, so redraws agree.
         row.classList.add("fading");

@@ -54,8 +54,8 @@ final class ServeMetrics: Sendable {
         text.add("blackhole_serve_uptime_seconds", kind: .gauge, help: "Seconds since serve started",
                  value: Date().timeIntervalSince(started).rounded())
         for (key, value) in counts.requests.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            text.add("blackhole_serve_requests", kind: .counter, help: "Requests answered, by transport, endpoint and status code",
-                     suffix: "_total", labels: ["transport": key.transport, "endpoint": key.endpoint, "code": key.code], value: Double(value))
+            text.add("blackhole_serve_requests_total", kind: .counter, help: "Requests answered, by transport, endpoint and status code",
+                     labels: ["transport": key.transport, "endpoint": key.endpoint, "code": key.code], value: Double(value))
         }
         for (endpoint, entry) in counts.durations.sorted(by: { $0.key < $1.key }) {
             let name = "blackhole_serve_request_duration_seconds"
@@ -69,10 +69,10 @@ final class ServeMetrics: Sendable {
             text.add(name, kind: .histogram, help: help, suffix: "_count", labels: ["endpoint": endpoint], value: Double(entry.count))
         }
         for (name, signal) in [("spans", OTLPSignal.traces), ("metric_points", .metrics)] {
-            text.add("blackhole_serve_\(name)_accepted", kind: .counter, help: "OTLP \(signal.items) committed to the database",
-                     suffix: "_total", value: Double(counts.accepted[signal] ?? 0))
-            text.add("blackhole_serve_\(name)_rejected", kind: .counter, help: "OTLP \(signal.items) refused as invalid",
-                     suffix: "_total", value: Double(counts.rejected[signal] ?? 0))
+            text.add("blackhole_serve_\(name)_accepted_total", kind: .counter, help: "OTLP \(signal.items) committed to the database",
+                     value: Double(counts.accepted[signal] ?? 0))
+            text.add("blackhole_serve_\(name)_rejected_total", kind: .counter, help: "OTLP \(signal.items) refused as invalid",
+                     value: Double(counts.rejected[signal] ?? 0))
         }
         text.add("blackhole_serve_commit_queue_items", kind: .gauge, help: "Spans and samples waiting to be committed",
                  value: Double(queueDepth))
@@ -82,15 +82,15 @@ final class ServeMetrics: Sendable {
         text.add("blackhole_serve_forward_queue_batches", kind: .gauge, help: "Export requests waiting to be forwarded upstream",
                  value: Double(forwardQueueDepth))
         for signal in OTLPSignal.allCases {
-            text.add("blackhole_serve_forwarded", kind: .counter, help: "Spans and data points exported upstream, by signal",
-                     suffix: "_total", labels: ["signal": signal.rawValue], value: Double(counts.forwarded[signal] ?? 0))
+            text.add("blackhole_serve_forwarded_total", kind: .counter, help: "Spans and data points exported upstream, by signal",
+                     labels: ["signal": signal.rawValue], value: Double(counts.forwarded[signal] ?? 0))
         }
         for signal in OTLPSignal.allCases {
-            text.add("blackhole_serve_forward_dropped", kind: .counter,
+            text.add("blackhole_serve_forward_dropped_total", kind: .counter,
                      help: "Spans and data points dropped because the forward queue was full or upstream kept failing, by signal",
-                     suffix: "_total", labels: ["signal": signal.rawValue], value: Double(counts.forwardDropped[signal] ?? 0))
+                     labels: ["signal": signal.rawValue], value: Double(counts.forwardDropped[signal] ?? 0))
         }
-        text.add("blackhole_serve_forward_failures", kind: .counter, help: "Upstream export attempts that failed",
-                 suffix: "_total", value: Double(counts.forwardFailed))
+        text.add("blackhole_serve_forward_failures_total", kind: .counter, help: "Upstream export attempts that failed",
+                 value: Double(counts.forwardFailed))
     }
 }

@@ -97,8 +97,8 @@ import Testing
         #expect(names == [
             "system.cpu.usage_percent", "system.cpu.load_average_1m", "system.cpu.load_average_5m",
             "system.cpu.load_average_15m", "system.memory.usage_percent", "system.memory.available_bytes",
-            "system.disk.usage_percent", "system.disk.available_bytes", "system.network.bytes_sent_per_sec",
-            "system.network.bytes_received_per_sec",
+            "system.disk.usage_percent", "system.disk.available_bytes", "system.network.bytes_sent_per_second",
+            "system.network.bytes_received_per_second",
         ])
         #expect(snapshot.samples.contains(Sample("system.disk.usage_percent", 40.0 / 90 * 100, labels: ["path": "/"], time: snapshot.time)))
     }

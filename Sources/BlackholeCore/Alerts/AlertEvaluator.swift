@@ -34,12 +34,14 @@ public enum AlertEvaluator {
                 alert.lastSeen = now
                 alert.severity = rule.severity
                 alert.message = message(rule, sample, rootCause: sample.labels["service"].flatMap { rootCauses[$0] })
-                if alert.phase == .pending && now.timeIntervalSince(alert.activeSince) >= rule.duration {
+                let fires = alert.phase == .pending && now.timeIntervalSince(alert.activeSince) >= rule.duration
+                if fires {
                     alert.phase = .firing
                     alert.firedAt = now
-                    transitions.append(AlertTransition(kind: .firing, alert: alert, at: now))
                 }
                 if alert.phase == .firing { alert.count += 1 }
+                // Recorded with this evaluation counted, as the stored alert will be.
+                if fires { transitions.append(AlertTransition(kind: .firing, alert: alert, at: now)) }
                 next.append(alert)
             }
         }

@@ -19,8 +19,9 @@ public struct PrometheusText: Sendable {
 
     public init() {}
 
-    /// Adds one sample to the family `name` (already a legal metric name). `suffix` is `_bucket`,
-    /// `_count` or `_sum` for a histogram's or summary's parts. A second sample with the same
+    /// Adds one sample to the family `name` (already a legal metric name; a counter's ends in
+    /// `_total`, as the 0.0.4 format names it). `suffix` is `_bucket`, `_count` or `_sum` for a
+    /// histogram's or summary's parts. A second sample with the same
     /// name and labels is dropped: a scrape must not carry a series twice.
     public mutating func add(_ name: String, kind: Kind, help: String, suffix: String = "", labels: [String: String] = [:], value: Double) {
         if families[name] == nil {
@@ -41,12 +42,12 @@ public struct PrometheusText: Sendable {
     /// `.count` and `.sum` make one histogram, `quantile` labels with `.count`/`.sum` one summary,
     /// a name ending in `total` a counter, anything else a gauge.
     public mutating func add(stored samples: [Sample]) {
-        let names = Set(samples.map(\.name))
         func base(_ name: String, part: String) -> String? {
             name.hasSuffix("." + part) ? String(name.dropLast(part.count + 1)) : nil
         }
         let histograms = Set(samples.compactMap { $0.labels["le"] != nil ? base($0.name, part: "bucket") : nil })
         let summaries = Set(samples.compactMap { $0.labels["quantile"] != nil ? $0.name : nil })
+        let families = Set(histograms.union(summaries).map(Self.metricName))
         for sample in samples.sorted(by: { ($0.name, SeriesKey($0.name, labels: $0.labels).text) < ($1.name, SeriesKey($1.name, labels: $1.labels).text) }) {
             let help = "Latest stored sample of \(sample.name)"
             if let family = base(sample.name, part: "bucket"), histograms.contains(family) {
@@ -59,10 +60,11 @@ public struct PrometheusText: Sendable {
             } else if summaries.contains(sample.name) {
                 add(Self.metricName(sample.name), kind: .summary, help: help, labels: sample.labels, value: sample.value)
             } else {
-                let name = Self.metricName(sample.name)
-                let counter = name.hasSuffix("_total") && !names.contains(String(sample.name.dropLast(6)))
-                add(counter ? String(name.dropLast(6)) : name, kind: counter ? .counter : .gauge, help: help,
-                    suffix: counter ? "_total" : "", labels: sample.labels, value: sample.value)
+                var name = Self.metricName(sample.name)
+                // A plain series named like a histogram of the same name (health probes record
+                // `service.response_time`, services may export a histogram of it) gets `_value`.
+                if families.contains(name) { name += "_value" }
+                add(name, kind: name.hasSuffix("_total") ? .counter : .gauge, help: help, labels: sample.labels, value: sample.value)
             }
         }
     }

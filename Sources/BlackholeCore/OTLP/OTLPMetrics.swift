@@ -20,20 +20,7 @@ public struct DecodedSamples: Sendable {
 public enum OTLPMetrics {
     /// `json` picks OTLP/JSON, else binary protobuf. `receivedAt` stands in for a point's missing time.
     public static func decode(_ data: Data, json: Bool, receivedAt: Date) throws -> DecodedSamples {
-        let request: OTLPExportMetricsServiceRequest
-        do {
-            if json {
-                // OTLP/JSON is proto3's JSON mapping but for hex ids, and only exemplars (not
-                // declared, so skipped) carry ids in metrics.
-                var options = JSONDecodingOptions()
-                options.ignoreUnknownFields = true
-                request = try OTLPExportMetricsServiceRequest(jsonUTF8Data: data, options: options)
-            } else {
-                request = try OTLPExportMetricsServiceRequest(serializedBytes: data)
-            }
-        } catch {
-            throw BlackholeError(.usage, "not an OTLP \(json ? "JSON" : "protobuf") ExportMetricsServiceRequest (\(describe(error)))")
-        }
+        let request = try self.request(data, json: json)
         var decoded = DecodedSamples()
         for (resourceIndex, resourceMetrics) in request.resourceMetrics.enumerated() {
             var resourceLabels: [String: String] = [:]
@@ -56,6 +43,26 @@ public enum OTLPMetrics {
             }
         }
         return decoded
+    }
+
+    /// A JSON request as OTLP/protobuf, as serve forwards it.
+    public static func protobuf(fromJSON data: Data) throws -> Data {
+        try request(data, json: true).serializedData()
+    }
+
+    private static func request(_ data: Data, json: Bool) throws -> OTLPExportMetricsServiceRequest {
+        do {
+            if json {
+                // OTLP/JSON is proto3's JSON mapping but for hex ids, and only exemplars (not
+                // declared, so skipped) carry ids in metrics.
+                var options = JSONDecodingOptions()
+                options.ignoreUnknownFields = true
+                return try OTLPExportMetricsServiceRequest(jsonUTF8Data: data, options: options)
+            }
+            return try OTLPExportMetricsServiceRequest(serializedBytes: data)
+        } catch {
+            throw BlackholeError(.usage, "not an OTLP \(json ? "JSON" : "protobuf") ExportMetricsServiceRequest (\(OTLPProtobuf.describe(error)))")
+        }
     }
 
     /// The data points of one metric, turned into samples.
@@ -90,21 +97,6 @@ public enum OTLPMetrics {
                     decoded.samples.append(Sample(metric + value.suffix, value.value, labels: sampleLabels, time: time))
                 }
             }
-        }
-    }
-
-    /// Why SwiftProtobuf refused the request, in a few words.
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case BinaryDecodingError.truncated: "truncated message"
-        case BinaryDecodingError.malformedProtobuf: "malformed protobuf"
-        case BinaryDecodingError.invalidUTF8, JSONDecodingError.invalidUTF8: "a string is not UTF-8"
-        case BinaryDecodingError.messageDepthLimit, JSONDecodingError.messageDepthLimit: "nested too deeply"
-        case JSONDecodingError.truncated: "truncated JSON"
-        case JSONDecodingError.trailingGarbage: "text after the document"
-        case JSONDecodingError.failure: "malformed JSON"
-        case let error as JSONDecodingError: "invalid JSON: \(error)"
-        default: "\(error)"
         }
     }
 }

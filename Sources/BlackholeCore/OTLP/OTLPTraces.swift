@@ -163,12 +163,17 @@ public enum OTLPProtobuf {
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        switch error as? BinaryDecodingError {
-        case .truncated?: "truncated message"
-        case .malformedProtobuf?: "malformed protobuf"
-        case .invalidUTF8?: "a string is not UTF-8"
-        case .messageDepthLimit?: "nested too deeply"
+    /// Why SwiftProtobuf refused a request, in a few words.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case BinaryDecodingError.truncated: "truncated message"
+        case BinaryDecodingError.malformedProtobuf: "malformed protobuf"
+        case BinaryDecodingError.invalidUTF8, JSONDecodingError.invalidUTF8: "a string is not UTF-8"
+        case BinaryDecodingError.messageDepthLimit, JSONDecodingError.messageDepthLimit: "nested too deeply"
+        case JSONDecodingError.truncated: "truncated JSON"
+        case JSONDecodingError.trailingGarbage: "text after the document"
+        case JSONDecodingError.failure: "malformed JSON"
+        case let error as JSONDecodingError: "invalid JSON: \(error)"
         default: "\(error)"
         }
     }

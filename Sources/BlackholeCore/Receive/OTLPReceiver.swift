@@ -118,6 +118,12 @@ public struct OTLPReceiver: Sendable {
         } catch {
             throw .unavailable((error as? BlackholeError)?.message ?? "\(error)")
         }
+        if forwarding && receipt.accepted > 0 {
+            receipt.forward = switch signal {
+            case .traces: OTLPProtobuf.encodeTraces(spans)
+            case .metrics: encoding == .protobuf ? body : try? OTLPMetrics.protobuf(fromJSON: body)
+            }
+        }
         return receipt
     }
 

@@ -125,8 +125,8 @@ public struct ResourceSnapshot: Report, Equatable {
             Sample("system.cpu.load_average_15m", cpu.loadAverage15m, time: time),
             Sample("system.memory.usage_percent", memory.usagePercent, time: time),
             Sample("system.memory.available_bytes", Double(memory.availableBytes), time: time),
-            Sample("system.network.bytes_sent_per_sec", network.bytesSentPerSec, time: time),
-            Sample("system.network.bytes_received_per_sec", network.bytesReceivedPerSec, time: time),
+            Sample("system.network.bytes_sent_per_second", network.bytesSentPerSec, time: time),
+            Sample("system.network.bytes_received_per_second", network.bytesReceivedPerSec, time: time),
         ]
         for disk in disks {
             samples.append(Sample("system.disk.usage_percent", disk.usagePercent, labels: ["path": disk.path], time: time))
@@ -134,8 +134,8 @@ public struct ResourceSnapshot: Report, Equatable {
         }
         for interface in network.interfaces {
             let labels = ["interface": interface.name]
-            samples.append(Sample("system.network.bytes_sent_per_sec", interface.bytesSentPerSec, labels: labels, time: time))
-            samples.append(Sample("system.network.bytes_received_per_sec", interface.bytesReceivedPerSec, labels: labels, time: time))
+            samples.append(Sample("system.network.bytes_sent_per_second", interface.bytesSentPerSec, labels: labels, time: time))
+            samples.append(Sample("system.network.bytes_received_per_second", interface.bytesReceivedPerSec, labels: labels, time: time))
         }
         return samples
     }

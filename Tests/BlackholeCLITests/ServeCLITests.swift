@@ -1,0 +1,385 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `telemetry serve` as a user runs it: the real OpenTelemetry SDK exports to it over OTLP/HTTP
+/// and OTLP/gRPC, Prometheus' promtool reads its /metrics, a headless Chromium opens its
+/// dashboard, and hostile clients try to break it.
+@Suite(.serialized) struct ServeCLITests {
+    let cli = CLI()
+
+    /// A running `serve`, stopped (SIGTERM) by `stop()` or killed when the value goes away.
+    final class Serving {
+        let process: Process
+        let out: Pipe
+        let err: Pipe
+        let http: String
+        let grpc: String?
+
+        init(_ cli: CLI, _ arguments: [String]) throws {
+            (process, out, err) = try cli.start(["telemetry", "serve", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0", "--json"]
+                + arguments)
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line += chunk
+            }
+            let object = try JSONSerialization.jsonObject(with: line) as? [String: String]
+            guard let http = object?["http"] else {
+                kill(process.processIdentifier, SIGKILL)
+                throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)])
+            }
+            self.http = http
+            grpc = object?["grpc"]
+        }
+
+        func url(_ path: String) -> String { "http://\(http)\(path)" }
+
+        /// SIGTERM, then the exit status and what it wrote on stderr.
+        func stop() -> (status: Int32, stderr: String) {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    struct Answer {
+        let status: Int
+        let headers: [String: String]
+        let body: Data
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    }
+
+    /// One request; URLSession answers on its own queue, so no thread of the pool is blocked.
+    func request(_ url: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async throws -> Answer {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        return try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { data, response, error in
+                if let error { return continuation.resume(throwing: error) }
+                let http = response as! HTTPURLResponse
+                let headers = Dictionary(http.allHeaderFields.map { ("\($0.key)".lowercased(), "\($0.value)") }, uniquingKeysWith: { $1 })
+                continuation.resume(returning: Answer(status: http.statusCode, headers: headers, body: data ?? Data()))
+            }.resume()
+        }
+    }
+
+    /// Runs a helper program of the tests to its end.
+    func runFixture(_ arguments: [String]) throws -> CLI.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return CLI.finish(process, out, err)
+    }
+
+    func json(_ arguments: String...) throws -> [String: Any] {
+        let result = try cli.run(arguments + ["--json"])
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return result.json
+    }
+
+    /// The latest value of each series of `name`, by its labels.
+    func latest(_ name: String) throws -> [[String: String]: Double] {
+        let report = try json("telemetry", "metrics", name, "--since", "1h")
+        var values: [[String: String]: Double] = [:]
+        for series in report["series"] as? [[String: Any]] ?? [] {
+            let labels = series["labels"] as? [String: String] ?? [:]
+            values[labels] = (series["points"] as? [[String: Any]])?.last?["value"] as? Double
+        }
+        return values
+    }
+
+    // MARK: - The real OpenTelemetry SDK
+
+    @Test func sdkExportsOverHTTPAndGRPCAreStoredAsSent() async throws {
+        defer { cli.cleanUp() }
+        let serving = try Serving(cli, ["--no-check"])
+        for (transport, endpoint) in [("http", "http://" + serving.http), ("grpc", "http://" + serving.grpc!)] {
+            for gzip in [false, true] {
+                let exported = try runFixture(["python3", Fixtures.path("otel_export.py"), "--protocol", transport, "--endpoint", endpoint]
+                    + (gzip ? ["--gzip"] : []))
+                #expect(exported.status == 0, "\(transport) gzip=\(gzip): \(exported.stderr)")
+                let sent = try #require(try JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])
+                let traceID = try #require(sent["trace_id"] as? String)
+                let stored = try json("telemetry", "trace", traceID)
+                let spans = try #require(stored["spans"] as? [[String: Any]])
+                let sentSpans = try #require(sent["spans"] as? [[String: Any]])
+                #expect(spans.count == sentSpans.count, "\(transport)")
+                for want in sentSpans {
+                    let got = try #require(spans.first { $0["span_id"] as? String == want["span_id"] as? String })
+                    #expect(got["name"] as? String == want["name"] as? String)
+                    #expect(got["parent_span_id"] as? String == want["parent_span_id"] as? String)
+                    #expect(got["service"] as? String == "identity")
+                    #expect(NSDictionary(dictionary: got["attributes"] as? [String: Any] ?? [:])
+                        .isEqual(to: want["attributes"] as? [String: Any] ?? [:]), "\(want["name"]!) attributes: \(got["attributes"] ?? "none")")
+                    #expect((got["status"] as? [String: Any])?["code"] as? String == (want["status"] as? [String: Any])?["code"] as? String)
+                }
+            }
+        }
+        // Four exports of the same metrics: the latest values are the SDK's.
+        #expect(try latest("requests.total") == [["route": "/api", "service": "identity"]: 3])
+        #expect(try latest("queue.depth") == [["service": "identity"]: 7])
+        let buckets = try latest("service.response_time.bucket")
+        let expected: [String: Double] = ["5": 1, "10": 3, "25": 3, "50": 4, "100": 4, "250": 5, "500": 5, "1000": 5, "+Inf": 6]
+        #expect(Dictionary(uniqueKeysWithValues: buckets.map { ($0.key["le"]!, $0.value) }) == expected)
+        #expect(try latest("service.response_time.count") == [["service": "identity"]: 6])
+        #expect(try latest("service.response_time.sum") == [["service": "identity"]: 2167])
+        #expect(try json("telemetry", "traces")["traces"].map { ($0 as? [Any])?.count } == 4)
+
+        // Counted on /metrics, then a clean stop.
+        let metrics = try await request(serving.url("/metrics"))
+        #expect(metrics.text.contains("blackhole_serve_spans_accepted_total 12"), "\(metrics.text)")
+        #expect(metrics.text.contains("code=\"OK\",endpoint=\"opentelemetry.proto.collector.trace.v1.TraceService/Export\",transport=\"grpc\"} 2"))
+        let stopped = serving.stop()
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+    }
+
+    // MARK: - /metrics and /health
+
+    @Test func promtoolAcceptsMetricsAndHealthFollowsTheServices() async throws {
+        defer { cli.cleanUp() }
+        cli.write("config.yaml", """
+            health:
+              check_interval: 200ms
+              unhealthy_timeout: 1ms
+              services:
+                identity: { health_endpoint: "http://127.0.0.1:1/health", criticality_level: critical, timeout: 1s }
+                "odd name": { health_endpoint: "http://127.0.0.1:1/x", criticality_level: optional, timeout: 1s }
+            """)
+        let serving = try Serving(cli, ["--config", cli.path("config.yaml")])
+        // OTLP metrics with names and labels Prometheus would refuse as they are.
+        let body = """
+            {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"id\\"ent\\nity"}}]},
+             "scopeMetrics":[{"metrics":[{"name":"9p2p.peers-connected","gauge":{"dataPoints":[{"asInt":"4",
+               "attributes":[{"key":"peer.region","value":{"stringValue":"eu\\\\west"}},{"key":"__x","value":{"stringValue":"y"}}]}]}},
+              {"name":"service.response_time","unit":"ms","histogram":{"aggregationTemporality":2,"dataPoints":[{"count":"3","sum":12.5,
+               "bucketCounts":["1","1","1"],"explicitBounds":[5,10]}]}}]}]}]}
+            """
+        let posted = try await request(serving.url("/v1/metrics"), method: "POST", body: Data(body.utf8),
+                                       headers: ["Content-Type": "application/json"])
+        #expect(posted.status == 200 && posted.headers["content-type"] == "application/json", "\(posted.text)")
+
+        var health = try await request(serving.url("/health"))
+        for _ in 0..<50 where health.status != 503 {
+            try await Task.sleep(for: .milliseconds(100))
+            health = try await request(serving.url("/health"))
+        }
+        #expect(health.status == 503, "\(health.text)")
+        #expect(health.json["status"] as? String == "unhealthy")
+        #expect((health.json["blackhole"] as? [String: Any])?["status"] as? String == "healthy")
+        let services = health.json["services"] as? [[String: Any]] ?? []
+        #expect(services.map { $0["name"] as? String } == ["identity", "odd name"])
+        #expect(services.allSatisfy { $0["status"] as? String == "unhealthy" })
+
+        let scraped = try await request(serving.url("/metrics"))
+        #expect(scraped.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        let file = cli.write("metrics.txt", scraped.text)
+        let promtool = try runFixture(["sh", "-c", "promtool check metrics < \(file)"])
+        #expect(promtool.status == 0, "promtool: \(promtool.stdout)\(promtool.stderr)\n\(scraped.text)")
+        #expect(scraped.text.contains("# TYPE service_response_time histogram"))
+        #expect(scraped.text.contains(#"service_response_time_bucket{le="10",service="id\"ent\nity"} 2"#))
+        #expect(scraped.text.contains(#"_9p2p_peers_connected{l__x="y",peer_region="eu\\west",service="id\"ent\nity"} 4"#))
+        #expect(scraped.text.contains(#"service_health_status{criticality="optional",service="odd name"} 0"#))
+        // The probes' response time beside the histogram of the same name that a service sent.
+        #expect(scraped.text.contains(#"service_response_time_value{criticality="critical",service="identity"} "#))
+        #expect(serving.stop().status == 0)
+    }
+
+    // MARK: - Hostile input
+
+    @Test func badInputIsRefusedAndNothingCommittedIsLost() async throws {
+        defer { cli.cleanUp() }
+        let serving = try Serving(cli, ["--no-check", "--max-body-size", "256KiB", "--auth-token", "s3cret"])
+        let auth = ["Authorization": "Bearer s3cret"]
+        let protobuf = auth.merging(["Content-Type": "application/x-protobuf"]) { $1 }
+        let jsonHeaders = auth.merging(["Content-Type": "application/json"]) { $1 }
+
+        // A good span first: it must survive everything below.
+        let good = """
+            {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"storage"}}]},"scopeSpans":[{"spans":[
+             {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"put","startTimeUnixNano":"1764390000000000000",
+              "endTimeUnixNano":"1764390000500000000"},
+             {"traceId":"00000000000000000000000000000000","spanId":"b7ad6b7169203332","name":"bad id","startTimeUnixNano":"1764390000000000000",
+              "endTimeUnixNano":"1764390000500000000"}]}]}]}
+            """
+        let partial = try await request(serving.url("/v1/traces"), method: "POST", body: Data(good.utf8), headers: jsonHeaders)
+        #expect(partial.status == 200, "\(partial.text)")
+        let success = partial.json["partialSuccess"] as? [String: Any]
+        #expect(success?["rejectedSpans"] as? String == "1" && (success?["errorMessage"] as? String)?.contains("trace id") == true,
+                "\(partial.text)")
+
+        // Tokens: none, wrong, in the query; /health needs none.
+        #expect(try await request(serving.url("/v1/traces"), method: "POST", body: Data(good.utf8),
+                                  headers: ["Content-Type": "application/json"]).status == 401)
+        #expect(try await request(serving.url("/metrics"), headers: ["Authorization": "Bearer s3cre"]).status == 401)
+        #expect(try await request(serving.url("/api/alerts?token=s3cret")).status == 200)
+        #expect(try await request(serving.url("/health")).status == 200)
+
+        // Garbage, the wrong media type, a wrong encoding, an empty body.
+        let garbage = try await request(serving.url("/v1/traces"), method: "POST", body: Data([0xFF, 0x01, 0x02, 0x03]), headers: protobuf)
+        #expect(garbage.status == 400 && garbage.headers["content-type"] == "application/x-protobuf")
+        #expect(garbage.text.contains("not an OTLP protobuf ExportTraceServiceRequest"), "\(garbage.text)")
+        let notJSON = try await request(serving.url("/v1/metrics"), method: "POST", body: Data("{\"resourceMetrics\": [".utf8), headers: jsonHeaders)
+        #expect(notJSON.status == 400 && (notJSON.json["message"] as? String)?.contains("ExportMetricsServiceRequest") == true, "\(notJSON.text)")
+        let form = try await request(serving.url("/v1/traces"), method: "POST", body: Data("a=b".utf8),
+                                     headers: auth.merging(["Content-Type": "application/x-www-form-urlencoded"]) { $1 })
+        #expect(form.status == 415 && form.text.contains("application/x-protobuf or application/json"), "\(form.text)")
+        let brotli = try await request(serving.url("/v1/traces"), method: "POST", body: Data(good.utf8),
+                                       headers: jsonHeaders.merging(["Content-Encoding": "br"]) { $1 })
+        #expect(brotli.status == 415)
+        let empty = try await request(serving.url("/v1/traces"), method: "POST", body: Data(), headers: protobuf)
+        #expect(empty.status == 200, "an empty request is a request with no spans: \(empty.text)")
+
+        // Too big, plain and as a gzip bomb (100 MB of zeros in about 100 KB).
+        let big = try await request(serving.url("/v1/traces"), method: "POST", body: Data(count: 300 << 10), headers: protobuf)
+        #expect(big.status == 413, "\(big.text)")
+        let bombPath = cli.path("bomb.gz")
+        #expect(try runFixture(["sh", "-c", "head -c 100000000 /dev/zero | gzip -c > \(bombPath)"]).status == 0)
+        let bomb = try await request(serving.url("/v1/traces"), method: "POST", body: try Data(contentsOf: URL(fileURLWithPath: bombPath)),
+                                     headers: protobuf.merging(["Content-Encoding": "gzip"]) { $1 })
+        #expect(bomb.status == 413 && bomb.text.contains("over 256.0 KiB"), "\(bomb.text)")
+        let cutGzip = try await request(serving.url("/v1/traces"), method: "POST", body: Data([0x1F, 0x8B, 0x08, 0x00]),
+                                        headers: protobuf.merging(["Content-Encoding": "gzip"]) { $1 })
+        #expect(cutGzip.status == 400, "\(cutGzip.text)")
+
+        // A client that sends half a request and stalls does not hold up the others.
+        let stalled = try SlowClient(address: serving.http, partial: "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+        defer { stalled.close() }
+        #expect(try await request(serving.url("/health")).status == 200)
+        #expect(try await request(serving.url("/api/traces"), headers: auth).status == 200)
+
+        let stopped = serving.stop()
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        let stored = try json("telemetry", "trace", "0af7651916cd43dd8448eb211c80319c")
+        #expect((stored["spans"] as? [[String: Any]])?.map { $0["name"] as? String } == ["put"])
+    }
+
+    @Test func listeningBeyondLoopbackNeedsAToken() throws {
+        defer { cli.cleanUp() }
+        let open = try cli.run("telemetry", "serve", "--listen", "0.0.0.0:0", "--no-grpc")
+        expectOneLineError(open, containing: "listening on 0.0.0.0:0 needs --auth-token (or BLACKHOLE_AUTH_TOKEN); --insecure to listen without one")
+        #expect(open.status == 64)
+        expectOneLineError(try cli.run("telemetry", "serve", "--listen", "4318"), containing: "--listen: \"4318\" is not HOST:PORT")
+        expectOneLineError(try cli.run("telemetry", "serve", "--max-body-size", "lots"), containing: "--max-body-size: \"lots\" is not a size")
+        expectOneLineError(try cli.run("telemetry", "serve", "--forward-otlp", "collector:4318"),
+                           containing: "--forward-otlp: \"collector:4318\" is not an http(s) URL")
+    }
+
+    // MARK: - Forwarding
+
+    @Test func forwardsWhatItTookUpstreamAndCountsWhatUpstreamRefused() async throws {
+        defer { cli.cleanUp() }
+        let upstream = try Serving(cli, ["--no-check", "--no-grpc", "--db", cli.path("upstream.db")])
+        let serving = try Serving(cli, ["--no-check", "--forward-otlp", "http://" + upstream.http])
+        let exported = try runFixture(["python3", Fixtures.path("otel_export.py"), "--protocol", "http", "--endpoint", "http://" + serving.http])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let traceID = try #require((try JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])?["trace_id"] as? String)
+        var scraped = ""
+        for _ in 0..<50 {
+            scraped = try await request(serving.url("/metrics")).text
+            if scraped.contains("blackhole_serve_forwarded_total{signal=\"traces\"} 3") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(scraped.contains("blackhole_serve_forwarded_total{signal=\"traces\"} 3"), "\(scraped)")
+        #expect(upstream.stop().status == 0)
+        let forwarded = try cli.run("telemetry", "trace", traceID, "--db", cli.path("upstream.db"), "--json")
+        #expect((forwarded.json["spans"] as? [Any])?.count == 3, "\(forwarded.stderr)")
+
+        // Upstream gone: the export still succeeds here; what could not be passed on is counted.
+        let again = try runFixture(["python3", Fixtures.path("otel_export.py"), "--protocol", "http", "--endpoint", "http://" + serving.http])
+        #expect(again.status == 0)
+        for _ in 0..<100 {
+            scraped = try await request(serving.url("/metrics")).text
+            if scraped.contains("blackhole_serve_forward_dropped_total{signal=\"traces\"} 3") { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(scraped.contains("blackhole_serve_forward_dropped_total{signal=\"traces\"} 3"), "\(scraped)")
+        #expect(serving.stop().status == 0)
+    }
+
+    // MARK: - Dashboard and stream, in a real browser
+
+    @Test func dashboardShowsServicesAndAnAlertPushedOverTheStream() async throws {
+        defer { cli.cleanUp() }
+        cli.write("config.yaml", """
+            health:
+              check_interval: 1s
+              services:
+                identity: { health_endpoint: "http://127.0.0.1:1/health", criticality_level: optional, timeout: 1s }
+            alert_rules:
+              - id: queue_backlog
+                name: Queue Backlog
+                description: The queue is backing up
+                metric: test.queue.depth
+                condition: gt
+                threshold: 5
+                duration: 0s
+                severity: warning
+            """)
+        let serving = try Serving(cli, ["--config", cli.path("config.yaml")])
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        browser.arguments = ["python3", Fixtures.path("dashboard_check.py"), serving.url("/"), cli.path("dashboard.png"),
+                             "--expect-service", "identity", "--timeout", "60"]
+        let out = Pipe(), err = Pipe()
+        browser.standardOutput = out
+        browser.standardError = err
+        try browser.run()
+        defer { if browser.isRunning { kill(browser.processIdentifier, SIGKILL) } }
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        try #require(String(decoding: line, as: UTF8.self).hasPrefix("ready"),
+                     "\(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+
+        // The page is live; now the metric crosses the threshold and the next check fires.
+        let body = #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"test.queue.depth","gauge":{"dataPoints":[{"asDouble":9}]}}]}]}]}"#
+        #expect(try await request(serving.url("/v1/metrics"), method: "POST", body: Data(body.utf8),
+                                  headers: ["Content-Type": "application/json"]).status == 200)
+        let result = CLI.finish(browser, out, err)
+        #expect(result.status == 0, "\(result.stderr)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        #expect(seen["connection"] as? String == "live")
+        #expect((seen["services"] as? [[String: Any]])?.first?["name"] as? String == "identity")
+        #expect((seen["alerts"] as? [[String: Any]])?.contains { $0["rule"] as? String == "queue_backlog" } == true, "\(seen)")
+        #expect(FileManager.default.fileExists(atPath: cli.path("dashboard.png")))
+        #expect(serving.stop().status == 0, "open WebSocket connections do not hold up the stop")
+    }
+}
+
+/// A client that sends part of a request and then nothing.
+final class SlowClient {
+    private let descriptor: Int32
+
+    init(address: String, partial: String) throws {
+        let parts = address.split(separator: ":")
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        socketAddress.sin_port = in_port_t(UInt16(parts[1])!).bigEndian
+        inet_pton(AF_INET, String(parts[0]), &socketAddress.sin_addr)
+        let connected = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
+        _ = partial.withCString { send(descriptor, $0, strlen($0), 0) }
+    }
+
+    func close() { Glibc.close(descriptor) }
+}
