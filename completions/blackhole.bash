@@ -196,13 +196,13 @@ _blackhole_telemetry() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    resources|check|health|metrics|alerts|traces|trace|analyze|ingest|exec|prune)
+    resources|check|health|metrics|alerts|traces|trace|analyze|ingest|exec|serve|prune)
         # Offer subcommand argument completions
         "_blackhole_telemetry_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'resources check health metrics alerts traces trace analyze ingest exec prune' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'resources check health metrics alerts traces trace analyze ingest exec serve prune' -- "${cur}"))
         ;;
     esac
 }
@@ -633,6 +633,41 @@ _blackhole_telemetry_exec() {
         return
         ;;
     '--attr')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --no-grpc --insecure --no-check --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --listen --grpc-listen --auth-token --max-body-size --forward-otlp)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--grpc-listen')
+        return
+        ;;
+    '--auth-token')
+        return
+        ;;
+    '--max-body-size')
+        return
+        ;;
+    '--forward-otlp')
         return
         ;;
     esac

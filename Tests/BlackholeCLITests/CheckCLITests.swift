@@ -84,6 +84,19 @@ import TestSupport
         #expect(received.count == 1 && received.first?["state"] as? String == "firing")
     }
 
+    @Test func cronAndServeSideBySideNotifyOnce() async throws {
+        defer { cli.cleanUp() }
+        let config = writeConfig(extraServices: "  check_interval: 300ms")
+        try await server.setMode("error")
+        let serving = try ServeCLITests.Serving(cli, ["--config", config, "--no-grpc"])
+        let runs = try (0..<3).map { _ in try cli.start(["telemetry", "check", "--config", config, "-q"]) }
+        for run in runs { #expect(CLI.finish(run.0, run.1, run.2).status == 2) }
+        try await Task.sleep(for: .seconds(1))  // serve's own loop runs three more times
+        #expect(serving.stop().status == 0)
+        let received = try await server.received()
+        #expect(received.count == 1 && received.first?["state"] as? String == "firing", "\(received)")
+    }
+
     @Test func overlappingRunsNeitherFailNorNotifyTwice() async throws {
         defer { cli.cleanUp() }
         let config = writeConfig()
