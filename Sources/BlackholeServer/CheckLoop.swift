@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BlackholeCore
 import Foundation
 import ServiceLifecycle
+import Synchronization
 
 /// What `check` runs, every `health.check_interval`, with the same code and database: cron's
 /// `check` and serve can run side by side (alert state and the notification outbox are shared,
@@ -14,6 +15,7 @@ struct CheckLoop: Service {
     let http: HTTPClient
     let diskPaths: [String]
     let events: EventHub
+    let status: CheckLoopStatus
     let log: @Sendable (String) -> Void
 
     func run() async throws {
@@ -22,10 +24,13 @@ struct CheckLoop: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 publish(try await run.run())
+                status.succeeded(at: clock.now())
             } catch is CancellationError {
                 return
             } catch {
-                log("check: \((error as? BlackholeError)?.message ?? "\(error)")")
+                let message = (error as? BlackholeError)?.message ?? "\(error)"
+                status.failed(message)
+                log("check: \(message)")
             }
             try? await cancelWhenGracefulShutdown {
                 try await Task.sleep(for: .seconds(config.health.checkInterval))
@@ -37,5 +42,33 @@ struct CheckLoop: Service {
         events.publish(.healthUpdate, report.health)
         for sample in report.resources.samples { events.publish(.metricUpdate, MetricEvent(sample: sample)) }
         for transition in report.transitions { events.publish(.alert, AlertEvent(transition: transition)) }
+    }
+}
+
+/// How serve's own check runs are going, for `/health`.
+final class CheckLoopStatus: Sendable {
+    struct Snapshot {
+        var lastSuccess: Date?
+        var lastError: String?
+    }
+
+    private let state = Mutex(Snapshot())
+    let interval: TimeInterval
+    let started: Date
+
+    init(interval: TimeInterval, started: Date) {
+        self.interval = interval
+        self.started = started
+    }
+
+    var snapshot: Snapshot { state.withLock { $0 } }
+
+    func succeeded(at time: Date) { state.withLock { $0 = Snapshot(lastSuccess: time, lastError: nil) } }
+    func failed(_ message: String) { state.withLock { $0.lastError = message } }
+
+    /// No run has completed for three intervals (a minute at least): the loop is stuck or failing.
+    func isLate(now: Date) -> Bool {
+        let allowed = max(3 * interval, 60)
+        return now.timeIntervalSince(snapshot.lastSuccess ?? started) > allowed
     }
 }

@@ -99,8 +99,10 @@ struct GRPCService: Service {
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.rpc.maxRequestPayloadSize = state.receiver.maxBodyBytes
         config.compression.enabledAlgorithms = .all
-        let socket: GRPCNIOTransportCore.SocketAddress = address.host.contains(":")
-            ? .ipv6(host: address.host, port: address.port) : .ipv4(host: address.host, port: address.port)
+        // The transport takes addresses, not names.
+        let host = address.host == "localhost" ? "127.0.0.1" : address.host
+        let socket: GRPCNIOTransportCore.SocketAddress = host.contains(":") ? .ipv6(host: host, port: address.port)
+            : .ipv4(host: host, port: address.port)
         let transport = HTTP2ServerTransport.Posix(address: socket, transportSecurity: .plaintext, config: config)
         return GRPCServer(transport: transport, services: [OTLPGRPCService(state: state, authToken: authToken)])
     }

@@ -17,6 +17,8 @@ struct ServeState: Sendable {
     let events: EventHub
     let metrics: ServeMetrics
     let forwarder: OTLPForwarder?
+    /// nil when serve runs no checks.
+    let checks: CheckLoopStatus?
 }
 
 /// The HTTP side of serve: OTLP/HTTP, `/health`, `/metrics`, the dashboard, its JSON API and
@@ -172,32 +174,38 @@ struct ServeHealth: Encodable {
     struct Own: Encodable {
         let status: HealthStatus
         let database: String
+        let lastCheck: Date?
+        let checkError: String?
         let commitQueueItems: Int
         let uptimeSeconds: Int
 
         enum CodingKeys: String, CodingKey {
-            case status, database, commitQueueItems = "commit_queue_items", uptimeSeconds = "uptime_seconds"
+            case status, database, lastCheck = "last_check", checkError = "check_error"
+            case commitQueueItems = "commit_queue_items", uptimeSeconds = "uptime_seconds"
         }
     }
 
     /// Unhealthy when blackhole cannot use its database or a critical service is unhealthy;
-    /// degraded when any other service is not healthy (never probed yet counts as healthy).
+    /// degraded when its checks have not completed for a while or any other service is not
+    /// healthy (never probed yet counts as healthy).
     init(report: HealthReport, state: ServeState) {
+        let now = state.clock.now()
         var database = "ok"
         do {
             try state.store.read { db in try db.execute(sql: "SELECT 1 FROM sqlite_master LIMIT 1") }
         } catch {
             database = (error as? BlackholeError)?.message ?? "\(error)"
         }
-        let own: HealthStatus = database == "ok" ? .healthy : .unhealthy
+        let checks = state.checks?.snapshot
+        let own: HealthStatus = database != "ok" ? .unhealthy : state.checks?.isLate(now: now) == true ? .degraded : .healthy
         var status = own
         for service in report.services where service.status != .healthy && service.status != .unknown {
             status = max(status, service.status == .unhealthy && service.criticality == .critical ? .unhealthy : .degraded)
         }
         self.status = status
-        time = state.clock.now()
-        blackhole = Own(status: own, database: database, commitQueueItems: state.receiver.queue.depth,
-                        uptimeSeconds: Int(Date().timeIntervalSince(state.metrics.started)))
+        time = now
+        blackhole = Own(status: own, database: database, lastCheck: checks?.lastSuccess, checkError: checks?.lastError,
+                        commitQueueItems: state.receiver.queue.depth, uptimeSeconds: Int(Date().timeIntervalSince(state.metrics.started)))
         services = report.services
     }
 }

@@ -35,14 +35,15 @@ public struct TelemetryServer: Sendable {
 
     public func run(http: HTTPClient, onListening: @escaping @Sendable (Listening) -> Void,
                     log: @escaping @Sendable (String) -> Void) async throws {
-        let queue = CommitQueue(store: store)
+        let queue = try CommitQueue(store: store)
         let metrics = ServeMetrics()
         let events = EventHub()
         let forwarder = settings.forwardURL.map { OTLPForwarder(endpoint: $0, http: http, metrics: metrics, log: log) }
         let receiver = OTLPReceiver(queue: queue, sampleRate: config.tracing.sampleRate, maxBodyBytes: settings.maxBodyBytes,
                                     clock: clock, forwarding: forwarder != nil)
+        let checks = settings.runChecks ? CheckLoopStatus(interval: config.health.checkInterval, started: clock.now()) : nil
         let state = ServeState(config: config, store: store, clock: clock, http: http, receiver: receiver, events: events,
-                               metrics: metrics, forwarder: forwarder)
+                               metrics: metrics, forwarder: forwarder, checks: checks)
         var logger = Logger(label: "blackhole") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .error
 
@@ -59,8 +60,9 @@ public struct TelemetryServer: Sendable {
         // Shut down in reverse order of this list.
         var services: [any Service] = [CommitQueueService(queue: queue)]
         if let forwarder { services.append(forwarder) }
-        if settings.runChecks {
-            services.append(CheckLoop(config: config, store: store, clock: clock, http: http, diskPaths: diskPaths, events: events, log: log))
+        if let checks {
+            services.append(CheckLoop(config: config, store: store, clock: clock, http: http, diskPaths: diskPaths, events: events,
+                                      status: checks, log: log))
         }
         if let grpc { services.append(GRPCService(server: grpc)) }
         services.append(app)

@@ -255,6 +255,21 @@ import FoundationNetworking
                                         headers: protobuf.merging(["Content-Encoding": "gzip"]) { $1 })
         #expect(cutGzip.status == 400, "\(cutGzip.text)")
 
+        // The same over gRPC: a bomb, garbage, no token.
+        func grpc(_ arguments: String...) throws -> String {
+            let result = try runFixture(["python3", Fixtures.path("grpc_raw.py"), serving.grpc!,
+                                         "/opentelemetry.proto.collector.trace.v1.TraceService/Export"] + arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // grpc-swift's transport stops inflating at the limit and resets the stream.
+        let grpcBomb = try grpc("--zeros", "100000000", "--gzip", "--token", "s3cret")
+        #expect(grpcBomb.hasPrefix("RESOURCE_EXHAUSTED") || grpcBomb.contains("RST_STREAM"), "\(grpcBomb)")
+        let grpcGarbage = try grpc("--bytes", "ff010203", "--token", "s3cret")
+        #expect(grpcGarbage.hasPrefix("INVALID_ARGUMENT not an OTLP protobuf ExportTraceServiceRequest"), "\(grpcGarbage)")
+        #expect(try grpc("--bytes", "", "--token", "s3cret") == "OK 0")
+        #expect(try grpc("--bytes", "").hasPrefix("UNAUTHENTICATED missing bearer token"))
+
         // A client that sends half a request and stalls does not hold up the others.
         let stalled = try SlowClient(address: serving.http, partial: "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
         defer { stalled.close() }
@@ -348,7 +363,14 @@ import FoundationNetworking
         try #require(String(decoding: line, as: UTF8.self).hasPrefix("ready"),
                      "\(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
 
-        // The page is live; now the metric crosses the threshold and the next check fires.
+        // The page is live: a trace arrives, then the metric crosses the threshold and the next check fires.
+        let trace = """
+            {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"identity"}}]},"scopeSpans":[{"spans":[
+             {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"resolve peer",
+              "startTimeUnixNano":"1764390000000000000","endTimeUnixNano":"1764390000250000000"}]}]}]}
+            """
+        #expect(try await request(serving.url("/v1/traces"), method: "POST", body: Data(trace.utf8),
+                                  headers: ["Content-Type": "application/json"]).status == 200)
         let body = #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"test.queue.depth","gauge":{"dataPoints":[{"asDouble":9}]}}]}]}]}"#
         #expect(try await request(serving.url("/v1/metrics"), method: "POST", body: Data(body.utf8),
                                   headers: ["Content-Type": "application/json"]).status == 200)
@@ -358,7 +380,12 @@ import FoundationNetworking
         #expect(seen["connection"] as? String == "live")
         #expect((seen["services"] as? [[String: Any]])?.first?["name"] as? String == "identity")
         #expect((seen["alerts"] as? [[String: Any]])?.contains { $0["rule"] as? String == "queue_backlog" } == true, "\(seen)")
-        #expect(FileManager.default.fileExists(atPath: cli.path("dashboard.png")))
+        let events = seen["stream_events"] as? [String: Int] ?? [:]
+        #expect(events["alert", default: 0] >= 1 && events["trace_completed", default: 0] >= 1, "\(events)")
+        #expect(events["health_update", default: 0] >= 1 && events["metric_update", default: 0] >= 1, "\(events)")
+        #expect((seen["page_errors"] as? [Any])?.isEmpty == true, "\(seen)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: cli.path("dashboard.png")))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(serving.stop().status == 0, "open WebSocket connections do not hold up the stop")
     }
 }

@@ -28,7 +28,8 @@ public final class CommitQueue: @unchecked Sendable {
     /// - Parameters:
     ///   - capacity: items (spans and samples) that may wait; a request beyond it is refused.
     ///   - maxTransactionItems: a transaction takes requests until it holds this many items.
-    public init(store: Store, capacity: Int = 200_000, maxTransactionItems: Int = 20_000) {
+    public init(store: Store, capacity: Int = 200_000, maxTransactionItems: Int = 20_000) throws {
+        try store.prepareForBulkWrites()
         self.store = store
         self.capacity = capacity
         self.maxTransactionItems = maxTransactionItems
@@ -80,15 +81,15 @@ public final class CommitQueue: @unchecked Sendable {
     private func writeLoop() {
         while let batch = nextBatch() {
             let outcome = Result { try write(batch) }
+            condition.lock()
+            waiting -= batch.reduce(0) { $0 + $1.items }
+            condition.unlock()
             for (index, entry) in batch.enumerated() {
                 switch outcome {
                 case .success(let results): entry.continuation.resume(returning: results[index])
                 case .failure(let error): entry.continuation.resume(throwing: error)
                 }
             }
-            condition.lock()
-            waiting -= batch.reduce(0) { $0 + $1.items }
-            condition.unlock()
         }
     }
 

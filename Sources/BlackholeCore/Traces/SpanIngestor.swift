@@ -126,8 +126,7 @@ public struct SpanIngestor: Sendable {
     public func ingest(paths: [String], encoding: IngestEncoding? = nil, clock: any WallClock = SystemClock(),
                        progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> IngestReport {
         let started = clock.now()
-        // A page cache big enough for the indexes a batch touches: fewer re-reads from the OS.
-        try store.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384") }
+        try store.prepareForBulkWrites()
         // Every file is opened first: a typo fails the command before anything is written.
         let readers = try paths.map { try SpanFileReader(path: $0, encoding: encoding) }
         var files: [IngestReport.File] = []
