@@ -44,8 +44,9 @@ public struct TelemetryServer: Sendable {
         let checks = settings.runChecks ? CheckLoopStatus(interval: config.health.checkInterval, started: clock.now()) : nil
         let state = ServeState(config: config, store: store, clock: clock, http: http, receiver: receiver, events: events,
                                metrics: metrics, forwarder: forwarder, checks: checks)
+        // The servers' own logs are for their developers: serve reports its errors itself.
         var logger = Logger(label: "blackhole") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .error
+        logger.logLevel = .critical
 
         let grpc = settings.grpc.map { GRPCService.make($0, state: state, authToken: settings.authToken) }
         let announcer = Announcer(grpc: grpc, onListening: onListening)
@@ -69,7 +70,27 @@ public struct TelemetryServer: Sendable {
         services.append(StreamCloser(events: events))
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            throw describe(error)
+        }
+    }
+
+    /// A listener that cannot start, as one line naming the address.
+    private func describe(_ error: any Error) -> any Error {
+        var cause: (any Error)? = error
+        var listener = "\(settings.http) (HTTP)"
+        while let current = cause, !(current is IOError) {
+            switch current {
+            case let runtime as RuntimeError: cause = runtime.cause
+            case let rpc as RPCError: cause = rpc.cause
+            default: cause = nil
+            }
+            listener = "\(settings.grpc?.description ?? "?") (OTLP/gRPC)"
+        }
+        guard let io = cause as? IOError else { return error }
+        return BlackholeError(.environment, "cannot listen on \(listener): \(String(cString: strerror(io.errnoCode)))")
     }
 }
 
@@ -86,7 +107,9 @@ private actor Announcer {
     func httpListening(_ address: NIOCore.SocketAddress?) async {
         let http = address.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         var grpcAddress: String?
-        if let grpc, let listening = try? await grpc.transport.listeningAddress {
+        if let grpc {
+            // Not listening: serve is failing and says why; announcing would mislead.
+            guard let listening = try? await grpc.transport.listeningAddress else { return }
             grpcAddress = listening.ipv4.map { "\($0.host):\($0.port)" } ?? listening.ipv6.map { "[\($0.host)]:\($0.port)" }
         }
         onListening(TelemetryServer.Listening(http: http, grpc: grpcAddress))

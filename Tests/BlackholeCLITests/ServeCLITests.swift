@@ -282,8 +282,16 @@ import FoundationNetworking
         #expect((stored["spans"] as? [[String: Any]])?.map { $0["name"] as? String } == ["put"])
     }
 
-    @Test func listeningBeyondLoopbackNeedsAToken() throws {
+    @Test func refusedSettingsAndBusyPortsAreOneLine() throws {
         defer { cli.cleanUp() }
+        let busy = try BusyPort()
+        defer { busy.close() }
+        let http = try cli.run("telemetry", "serve", "--listen", "127.0.0.1:\(busy.port)", "--no-grpc")
+        expectOneLineError(http, containing: "cannot listen on 127.0.0.1:\(busy.port) (HTTP): Address already in use")
+        let grpc = try cli.run("telemetry", "serve", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:\(busy.port)")
+        expectOneLineError(grpc, containing: "cannot listen on 127.0.0.1:\(busy.port) (OTLP/gRPC): Address already in use")
+        #expect(!grpc.stdout.contains("Listening"), "no address is announced when a listener failed")
+
         let open = try cli.run("telemetry", "serve", "--listen", "0.0.0.0:0", "--no-grpc")
         expectOneLineError(open, containing: "listening on 0.0.0.0:0 needs --auth-token (or BLACKHOLE_AUTH_TOKEN); --insecure to listen without one")
         #expect(open.status == 64)
@@ -388,6 +396,30 @@ import FoundationNetworking
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(serving.stop().status == 0, "open WebSocket connections do not hold up the stop")
     }
+}
+
+/// A port something else listens on.
+final class BusyPort {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw CocoaError(.fileWriteUnknown) }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { Glibc.close(descriptor) }
 }
 
 /// A client that sends part of a request and then nothing.
