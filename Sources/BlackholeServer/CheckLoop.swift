@@ -19,6 +19,12 @@ struct CheckLoop: Service {
     let log: @Sendable (String) -> Void
 
     func run() async throws {
+        // Its database calls block (a busy cron run can hold the lock for seconds): on threads of
+        // its own, the Swift pool's two threads stay free for OTLP requests.
+        try await withTaskExecutorPreference(BlockingExecutor.shared) { try await loop() }
+    }
+
+    private func loop() async throws {
         let sampler = ResourceSampler(clock: clock)
         let run = CheckRun(config: config, store: store, clock: clock, http: http, sampler: sampler, diskPaths: diskPaths)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -28,7 +34,7 @@ struct CheckLoop: Service {
             } catch is CancellationError {
                 return
             } catch {
-                let message = (error as? BlackholeError)?.message ?? "\(error)"
+                let message = BlackholeError.line(error)
                 status.failed(message)
                 log("check: \(message)")
             }
@@ -42,6 +48,17 @@ struct CheckLoop: Service {
         events.publish(.healthUpdate, report.health)
         for sample in report.resources.samples { events.publish(.metricUpdate, MetricEvent(sample: sample)) }
         for transition in report.transitions { events.publish(.alert, AlertEvent(transition: transition)) }
+    }
+}
+
+/// Runs jobs on Dispatch threads outside the Swift concurrency pool, for work that blocks.
+final class BlockingExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = BlockingExecutor()
+    private let queue = DispatchQueue(label: "blackhole-blocking", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

@@ -17,30 +17,38 @@ final class EventHub: Sendable {
         let data: Data
     }
 
-    private let clients = Mutex<[UUID: AsyncStream<String>.Continuation]>([:])
+    /// nil once closed: a client arriving during shutdown gets a stream that has ended.
+    private let clients = Mutex<[UUID: AsyncStream<String>.Continuation]?>([:])
     static let bufferPerClient = 256
 
-    var count: Int { clients.withLock { $0.count } }
+    var count: Int { clients.withLock { $0?.count ?? 0 } }
 
     func subscribe() -> (id: UUID, events: AsyncStream<String>) {
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(Self.bufferPerClient))
         let id = UUID()
-        clients.withLock { $0[id] = continuation }
+        let open = clients.withLock { clients in
+            clients?[id] = continuation
+            return clients != nil
+        }
+        if !open { continuation.finish() }
         return (id, stream)
     }
 
     func unsubscribe(_ id: UUID) {
-        clients.withLock { $0.removeValue(forKey: id) }?.finish()
+        clients.withLock { $0?.removeValue(forKey: id) }?.finish()
     }
 
     func publish(_ type: EventType, _ data: some Encodable) {
         guard count > 0, let text = try? JSONOutput.encode(Event(type: type.rawValue, data: data), pretty: false) else { return }
-        for client in clients.withLock({ Array($0.values) }) { client.yield(text) }
+        for client in clients.withLock({ $0.map { Array($0.values) } ?? [] }) { client.yield(text) }
     }
 
-    /// Ends every stream: on shutdown, so WebSocket handlers return and connections close.
+    /// Ends every stream, and those opened later: on shutdown, so WebSocket handlers return and
+    /// connections close.
     func finishAll() {
-        for client in clients.withLock({ clients in defer { clients = [:] }; return Array(clients.values) }) { client.finish() }
+        for client in clients.withLock({ clients in defer { clients = nil }; return clients.map { Array($0.values) } ?? [] }) {
+            client.finish()
+        }
     }
 }
 

@@ -30,13 +30,11 @@ struct OTLPGRPCService: RegistrableRPCService {
     private func export(_ signal: OTLPSignal, _ request: StreamingServerRequest<Data>) async -> ServerResponse<Data> {
         let started = ContinuousClock.now
         let response = await answer(signal, request)
-        let elapsed = ContinuousClock.now - started
         let code = switch response.accepted {
         case .success: "OK"
         case .failure(let error): "\(error.code)"
         }
-        state.metrics.request(transport: "grpc", endpoint: Self.method(signal).fullyQualifiedMethod, code: code,
-                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        state.metrics.request(transport: "grpc", endpoint: Self.method(signal).fullyQualifiedMethod, code: code, since: started)
         return response
     }
 
@@ -47,16 +45,20 @@ struct OTLPGRPCService: RegistrableRPCService {
                 return ServerResponse(error: RPCError(code: .unauthenticated, message: given == nil ? "missing bearer token" : "wrong bearer token"))
             }
         }
-        let body: Data
+        // Export is unary: one message, and a client streaming more is refused at the second.
+        var body: Data?
         do {
-            var messages: [Data] = []
-            for try await message in request.messages { messages.append(message) }
-            guard messages.count == 1 else {
-                return ServerResponse(error: RPCError(code: .invalidArgument, message: "Export takes exactly one request message"))
+            for try await message in request.messages {
+                guard body == nil else {
+                    return ServerResponse(error: RPCError(code: .invalidArgument, message: "Export takes exactly one request message"))
+                }
+                body = message
             }
-            body = messages[0]
         } catch {
-            return ServerResponse(error: RPCError(code: .resourceExhausted, message: "request not read: \(error)"))
+            return ServerResponse(error: RPCError(code: .invalidArgument, message: "request not read: \(BlackholeError.line(error))"))
+        }
+        guard let body else {
+            return ServerResponse(error: RPCError(code: .invalidArgument, message: "Export takes exactly one request message"))
         }
         do {
             let receipt = try await state.receiver.receive(signal, body: body, encoding: .protobuf, gzip: false)

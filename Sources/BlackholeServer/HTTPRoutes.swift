@@ -19,15 +19,27 @@ struct ServeState: Sendable {
     let forwarder: OTLPForwarder?
     /// nil when serve runs no checks.
     let checks: CheckLoopStatus?
+    let log: @Sendable (String) -> Void
+}
+
+/// An error as the one line serve prints.
+func describe(_ error: any Error) -> String {
+    let text = BlackholeError.line(error)
+    return text.split(whereSeparator: \.isNewline).joined(separator: " ")
 }
 
 /// The HTTP side of serve: OTLP/HTTP, `/health`, `/metrics`, the dashboard, its JSON API and
 /// the `/telemetry/stream` WebSocket.
 enum HTTPRoutes {
-    static func router(_ state: ServeState, authToken: String?) -> Router<ServeContext> {
+    /// `localOnly`: listening on loopback without a token, so only this machine's clients may come.
+    static func router(_ state: ServeState, authToken: String?, localOnly: Bool) -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
         router.add(middleware: RequestMetrics(metrics: state.metrics))
-        if let authToken { router.add(middleware: BearerAuth(token: authToken)) }
+        if let authToken {
+            router.add(middleware: BearerAuth(token: authToken))
+        } else if localOnly {
+            router.add(middleware: LocalOnly())
+        }
 
         for signal in OTLPSignal.allCases {
             router.post("/v1/\(signal.rawValue)") { request, _ in await otlp(signal, request, state) }
@@ -98,8 +110,10 @@ enum HTTPRoutes {
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw ReceiveError.tooLarge(limit: limit) }
             var request = request
             body = try await request.collectBody(upTo: limit)
-        } catch {
+        } catch is ReceiveError, is NIOTooManyBytesError {
             return failure(.tooLarge(limit: limit), encoding)
+        } catch {
+            return failure(.undecodable("request body not read: \(error)"), encoding)
         }
         let receipt: OTLPReceipt
         do {
@@ -128,7 +142,8 @@ enum HTTPRoutes {
 
     /// The seed's HealthHandler: 200 healthy or degraded, 503 unhealthy, per-service JSON.
     private static func health(_ state: ServeState) throws -> Response {
-        let report = try healthReport(state)
+        // A database that cannot be read is blackhole unhealthy, not a failed request.
+        let report = (try? healthReport(state)) ?? HealthReport(services: [], states: [:])
         let status = ServeHealth(report: report, state: state)
         return respond(status.status == .unhealthy ? .serviceUnavailable : .ok, "application/json",
                        try JSONOutput.encode(status, pretty: false))
@@ -194,7 +209,8 @@ struct ServeHealth: Encodable {
         do {
             try state.store.read { db in try db.execute(sql: "SELECT 1 FROM sqlite_master LIMIT 1") }
         } catch {
-            database = (error as? BlackholeError)?.message ?? "\(error)"
+            database = "unusable (see serve's log)"
+            state.log("health: \(BlackholeError.line(error))")
         }
         let checks = state.checks?.snapshot
         let own: HealthStatus = database != "ok" ? .unhealthy : state.checks?.isLate(now: now) == true ? .degraded : .healthy
@@ -219,7 +235,7 @@ struct BearerAuth<Context: RequestContext>: RouterMiddleware {
         if request.uri.path == "/health" { return try await next(request, context) }
         let header = request.headers[.authorization]
         let query = request.uri.queryParameters["token"].map(String.init)
-        guard BearerToken.matches(header, "Bearer " + token) || BearerToken.matches(query, token) else {
+        guard BearerToken.matches(header: header, token) || BearerToken.matches(query, token) else {
             var response = HTTPRoutes.problem(.unauthorized, header == nil && query == nil ? "missing bearer token" : "wrong bearer token")
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
@@ -229,12 +245,44 @@ struct BearerAuth<Context: RequestContext>: RouterMiddleware {
 }
 
 enum BearerToken {
-    /// Compares without stopping at the first difference, so timing tells nothing of the token.
+    /// `Authorization: Bearer TOKEN`, the scheme in any case (RFC 7235).
+    static func matches(header: String?, _ expected: String) -> Bool {
+        guard let header, let space = header.firstIndex(of: " "), header[..<space].lowercased() == "bearer" else { return false }
+        return matches(String(header[header.index(after: space)...]).trimmingCharacters(in: .whitespaces), expected)
+    }
+
+    /// Compares every byte of the longer of the two, so timing tells nothing of the token.
     static func matches(_ given: String?, _ expected: String) -> Bool {
         guard let given else { return false }
         let (a, b) = (Array(given.utf8), Array(expected.utf8))
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count) | (a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}
+
+/// Without a token serve trusts this machine only: a request must name a loopback host, and a
+/// browser's request must come from a page served here. Otherwise any web page could read the
+/// stream (browsers let pages open WebSockets anywhere) or reach the API by DNS rebinding.
+struct LocalOnly<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let host = request.head.authority ?? ""
+        guard ListenAddress.isLoopbackName(Self.hostName(host)) else {
+            return HTTPRoutes.problem(.forbidden, "Host \(host): without --auth-token only loopback names are served")
+        }
+        if let origin = request.headers[.origin], origin != "null",
+           URL(string: origin).map({ "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")" }) != host {
+            return HTTPRoutes.problem(.forbidden, "Origin \(origin) is not this server; without --auth-token only its own pages may call it")
+        }
+        return try await next(request, context)
+    }
+
+    /// `127.0.0.1:4318` → `127.0.0.1`, `[::1]:4318` → `::1`.
+    static func hostName(_ host: String) -> String {
+        if host.hasPrefix("["), let end = host.firstIndex(of: "]") { return String(host[host.index(after: host.startIndex)..<end]) }
+        return host.split(separator: ":").first.map(String.init) ?? host
     }
 }
 
@@ -248,9 +296,7 @@ struct RequestMetrics<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         let endpoint = Self.endpoints.contains(path) ? path : path.hasPrefix("/api/") ? "/api" : "other"
         func record(_ code: Int) {
-            let elapsed = ContinuousClock.now - started
-            metrics.request(transport: "http", endpoint: endpoint, code: "\(code)",
-                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            metrics.request(transport: "http", endpoint: endpoint, code: "\(code)", since: started)
         }
         do {
             let response = try await next(request, context)

@@ -18,12 +18,14 @@ final class OTLPForwarder: Service, Sendable {
     private struct Queue {
         var batches: [Batch] = []
         var items = 0
+        var bytes = 0
     }
 
     let endpoint: URL
     private let http: HTTPClient
     private let metrics: ServeMetrics
     private let capacity: Int
+    private let capacityBytes: Int
     private let attempts: Int
     private let retryDelay: Duration
     private let log: @Sendable (String) -> Void
@@ -34,12 +36,16 @@ final class OTLPForwarder: Service, Sendable {
     /// repeated fields are joined, so several export requests become one.
     static let maxBatchBytes = 4 << 20
 
-    init(endpoint: URL, http: HTTPClient, metrics: ServeMetrics, capacity: Int = 100_000, attempts: Int = 5,
-         retryDelay: Duration = .milliseconds(500), log: @escaping @Sendable (String) -> Void) {
+    /// At shutdown, what is still queued gets this long; the rest is dropped and counted.
+    static let finalDrain = Duration.seconds(10)
+
+    init(endpoint: URL, http: HTTPClient, metrics: ServeMetrics, capacity: Int = 100_000, capacityBytes: Int = 64 << 20,
+         attempts: Int = 5, retryDelay: Duration = .milliseconds(500), log: @escaping @Sendable (String) -> Void) {
         self.endpoint = endpoint
         self.http = http
         self.metrics = metrics
         self.capacity = capacity
+        self.capacityBytes = capacityBytes
         self.attempts = attempts
         self.retryDelay = retryDelay
         self.log = log
@@ -52,9 +58,10 @@ final class OTLPForwarder: Service, Sendable {
     /// Queues one OTLP/protobuf export request of `items` spans or data points, or drops it when full.
     func enqueue(_ signal: OTLPSignal, _ body: Data, items: Int) {
         let taken = queue.withLock { queue in
-            guard queue.items + items <= capacity else { return false }
+            guard queue.items + items <= capacity, queue.bytes + body.count <= capacityBytes else { return false }
             queue.batches.append(Batch(signal: signal, body: body, items: items))
             queue.items += items
+            queue.bytes += body.count
             return true
         }
         if taken { wake.yield() } else { metrics.forwardDropped(signal, items: items) }
@@ -66,12 +73,13 @@ final class OTLPForwarder: Service, Sendable {
         } onGracefulShutdown: { [wake] in
             wake.finish()
         }
-        // Receivers have stopped: what is left gets its attempts, without waiting between them.
-        await drain()
+        // Receivers have stopped: what is left gets one attempt each, for a while.
+        await drain(until: ContinuousClock.now + Self.finalDrain)
+        while let batch = next() { metrics.forwardDropped(batch.signal, items: batch.items) }
     }
 
-    private func drain() async {
-        while let batch = next() { await send(batch) }
+    private func drain(until deadline: ContinuousClock.Instant? = nil) async {
+        while deadline.map({ ContinuousClock.now < $0 }) ?? true, let batch = next() { await send(batch) }
     }
 
     /// The first waiting request merged with those after it of the same signal.
@@ -87,6 +95,7 @@ final class OTLPForwarder: Service, Sendable {
             }
             queue.batches.removeFirst(taken)
             queue.items -= batch.items
+            queue.bytes -= batch.body.count
             return batch
         }
     }
@@ -96,29 +105,26 @@ final class OTLPForwarder: Service, Sendable {
         var delay = retryDelay
         for attempt in 1...attempts {
             let outcome: String
+            // OTLP: only these answers, or no answer, are worth retrying; others will not change.
+            var retryable = true
             do {
                 var request = HTTPClientRequest(url: url.absoluteString)
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: OTLPEncoding.protobuf.contentType)
                 request.body = .bytes(ByteBuffer(bytes: batch.body))
-                let response = try await http.execute(request, timeout: .seconds(10))
+                let response = try await http.execute(request, timeout: .seconds(Task.isShuttingDownGracefully ? 2 : 10))
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 if (200..<300).contains(response.status.code) {
                     metrics.forwarded(batch.signal, items: batch.items)
                     return
                 }
                 outcome = "answered \(response.status.code)"
-                // OTLP: only these are worth retrying; any other answer will not change.
-                guard [429, 502, 503, 504].contains(response.status.code) else {
-                    metrics.forwardFailed()
-                    log("forward: \(url.absoluteString) \(outcome); dropped \(batch.items) \(batch.signal.items)")
-                    break
-                }
+                retryable = [429, 502, 503, 504].contains(response.status.code)
             } catch {
-                outcome = "failed: \(error)"
+                outcome = "failed: \(BlackholeError.line(error))"
             }
             metrics.forwardFailed()
-            if attempt == attempts || Task.isShuttingDownGracefully {
+            if !retryable || attempt == attempts || Task.isShuttingDownGracefully {
                 log("forward: \(url.absoluteString) \(outcome); dropped \(batch.items) \(batch.signal.items)")
                 break
             }

@@ -26,7 +26,9 @@ final class ServeMetrics: Sendable {
     private let counts = Mutex(Counts())
     let started = Date()
 
-    func request(transport: String, endpoint: String, code: String, seconds: Double) {
+    func request(transport: String, endpoint: String, code: String, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         counts.withLock { counts in
             counts.requests[RequestKey(transport: transport, endpoint: endpoint, code: code), default: 0] += 1
             var entry = counts.durations[endpoint] ?? (Array(repeating: 0, count: Self.durationBounds.count), 0, 0)
@@ -61,7 +63,7 @@ final class ServeMetrics: Sendable {
             let name = "blackhole_serve_request_duration_seconds"
             let help = "Time from request to answer, by endpoint"
             for (index, bound) in Self.durationBounds.enumerated() {
-                text.add(name, kind: .histogram, help: help, suffix: "_bucket", labels: ["endpoint": endpoint, "le": "\(bound)"],
+                text.add(name, kind: .histogram, help: help, suffix: "_bucket", labels: ["endpoint": endpoint, "le": PrometheusText.format(bound)],
                          value: Double(entry.buckets[index]))
             }
             text.add(name, kind: .histogram, help: help, suffix: "_bucket", labels: ["endpoint": endpoint, "le": "+Inf"], value: Double(entry.count))

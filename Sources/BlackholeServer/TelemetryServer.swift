@@ -35,7 +35,7 @@ public struct TelemetryServer: Sendable {
 
     public func run(http: HTTPClient, onListening: @escaping @Sendable (Listening) -> Void,
                     log: @escaping @Sendable (String) -> Void) async throws {
-        let queue = try CommitQueue(store: store)
+        let queue = CommitQueue(store: store)
         let metrics = ServeMetrics()
         let events = EventHub()
         let forwarder = settings.forwardURL.map { OTLPForwarder(endpoint: $0, http: http, metrics: metrics, log: log) }
@@ -43,14 +43,14 @@ public struct TelemetryServer: Sendable {
                                     clock: clock, forwarding: forwarder != nil)
         let checks = settings.runChecks ? CheckLoopStatus(interval: config.health.checkInterval, started: clock.now()) : nil
         let state = ServeState(config: config, store: store, clock: clock, http: http, receiver: receiver, events: events,
-                               metrics: metrics, forwarder: forwarder, checks: checks)
+                               metrics: metrics, forwarder: forwarder, checks: checks, log: log)
         // The servers' own logs are for their developers: serve reports its errors itself.
         var logger = Logger(label: "blackhole") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .critical
 
         let grpc = settings.grpc.map { GRPCService.make($0, state: state, authToken: settings.authToken) }
         let announcer = Announcer(grpc: grpc, onListening: onListening)
-        let router = HTTPRoutes.router(state, authToken: settings.authToken)
+        let router = HTTPRoutes.router(state, authToken: settings.authToken, localOnly: settings.http.isLoopback)
         let app = Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(http1: .init(idleTimeout: .seconds(60)))),
@@ -68,8 +68,11 @@ public struct TelemetryServer: Sendable {
         if let grpc { services.append(GRPCService(server: grpc)) }
         services.append(app)
         services.append(StreamCloser(events: events))
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A stop never hangs: what has not finished by then is cancelled.
+        configuration.maximumGracefulShutdownDuration = .seconds(30)
+        let group = ServiceGroup(configuration: configuration)
         do {
             try await group.run()
         } catch {
@@ -89,7 +92,7 @@ public struct TelemetryServer: Sendable {
             }
             listener = "\(settings.grpc?.description ?? "?") (OTLP/gRPC)"
         }
-        guard let io = cause as? IOError else { return error }
+        guard let io = cause as? IOError else { return BlackholeError(.environment, "serve stopped: \(BlackholeError.line(error))") }
         return BlackholeError(.environment, "cannot listen on \(listener): \(String(cString: strerror(io.errnoCode)))")
     }
 }

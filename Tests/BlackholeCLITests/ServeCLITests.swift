@@ -164,7 +164,8 @@ import FoundationNetworking
         let body = """
             {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"id\\"ent\\nity"}}]},
              "scopeMetrics":[{"metrics":[{"name":"9p2p.peers-connected","gauge":{"dataPoints":[{"asInt":"4",
-               "attributes":[{"key":"peer.region","value":{"stringValue":"eu\\\\west"}},{"key":"__x","value":{"stringValue":"y"}}]}]}},
+               "attributes":[{"key":"peer.region","value":{"stringValue":"eu\\\\west"}},{"key":"__x","value":{"stringValue":"y"}},
+                             {"key":"peer_region","value":{"stringValue":"other"}}]}]}},
               {"name":"service.response_time","unit":"ms","histogram":{"aggregationTemporality":2,"dataPoints":[{"count":"3","sum":12.5,
                "bucketCounts":["1","1","1"],"explicitBounds":[5,10]}]}}]}]}]}
             """
@@ -195,6 +196,14 @@ import FoundationNetworking
         #expect(scraped.text.contains(#"service_health_status{criticality="optional",service="odd name"} 0"#))
         // The probes' response time beside the histogram of the same name that a service sent.
         #expect(scraped.text.contains(#"service_response_time_value{criticality="critical",service="identity"} "#))
+
+        // No token, so only this machine: a foreign Host (DNS rebinding) or a foreign page's Origin is refused.
+        #expect(try SlowClient.status(serving.http, "GET /api/alerts HTTP/1.1\r\nHost: evil.example\r\n") == 403)
+        #expect(try SlowClient.status(serving.http, "GET /telemetry/stream HTTP/1.1\r\nHost: \(serving.http)\r\nOrigin: http://evil.example\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n") == 400)
+        #expect(try SlowClient.status(serving.http, "GET /telemetry/stream HTTP/1.1\r\nHost: \(serving.http)\r\nOrigin: http://\(serving.http)\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n") == 101)
+        #expect(try SlowClient.status(serving.http, "GET /api/alerts HTTP/1.1\r\nHost: localhost\r\n") == 200)
         #expect(serving.stop().status == 0)
     }
 
@@ -226,6 +235,12 @@ import FoundationNetworking
                                   headers: ["Content-Type": "application/json"]).status == 401)
         #expect(try await request(serving.url("/metrics"), headers: ["Authorization": "Bearer s3cre"]).status == 401)
         #expect(try await request(serving.url("/api/alerts?token=s3cret")).status == 200)
+        #expect(try await request(serving.url("/api/alerts"), headers: ["Authorization": "bearer s3cret"]).status == 200)
+        #expect(try await request(serving.url("/api/alerts"), headers: ["Authorization": "Bearer s3cret2"]).status == 401)
+        // The stream's upgrade needs it too (refused before the upgrade: Hummingbird answers 400 there).
+        let upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        #expect(try SlowClient.status(serving.http, "GET /telemetry/stream HTTP/1.1\r\nHost: \(serving.http)\r\n" + upgrade) == 400)
+        #expect(try SlowClient.status(serving.http, "GET /telemetry/stream?token=s3cret HTTP/1.1\r\nHost: \(serving.http)\r\n" + upgrade) == 101)
         #expect(try await request(serving.url("/health")).status == 200)
 
         // Garbage, the wrong media type, a wrong encoding, an empty body.
@@ -420,11 +435,21 @@ final class BusyPort {
     }
 
     func close() { Glibc.close(descriptor) }
+
+    /// Sends one request head (its lines, without the blank line) and returns the status code.
+    static func status(_ address: String, _ head: String) throws -> Int {
+        let client = try SlowClient(address: address, partial: head + "\r\n")
+        defer { client.close() }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = recv(client.descriptor, &buffer, buffer.count, 0)
+        let line = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+    }
 }
 
 /// A client that sends part of a request and then nothing.
 final class SlowClient {
-    private let descriptor: Int32
+    let descriptor: Int32
 
     init(address: String, partial: String) throws {
         let parts = address.split(separator: ":")
@@ -441,4 +466,14 @@ final class SlowClient {
     }
 
     func close() { Glibc.close(descriptor) }
+
+    /// Sends one request head (its lines, without the blank line) and returns the status code.
+    static func status(_ address: String, _ head: String) throws -> Int {
+        let client = try SlowClient(address: address, partial: head + "\r\n")
+        defer { client.close() }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = recv(client.descriptor, &buffer, buffer.count, 0)
+        let line = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+    }
 }

@@ -18,7 +18,7 @@ import TestSupport
 
     @Test func concurrentRequestsAreAllCommittedAndEachToldWhatItStored() async throws {
         let store = try Store(path: dir.file("t.db"))
-        let queue = try CommitQueue(store: store, maxTransactionItems: 150)
+        let queue = CommitQueue(store: store, maxTransactionItems: 150)
         let batches = (0..<20).map { _ in spans(50) }
         let results = try await withThrowingTaskGroup(of: SpanWriteResult.self) { group in
             for (index, batch) in batches.enumerated() {
@@ -39,7 +39,7 @@ import TestSupport
 
     @Test func aFullQueueRefusesAtOnceAndCommitsWhatItTook() async throws {
         let store = try Store(path: dir.file("t.db"))
-        let queue = try CommitQueue(store: store, capacity: 100)
+        let queue = CommitQueue(store: store, capacity: 100)
         // Another process (the sqlite3 shell) holds the write lock: the writer waits, and what it
         // took waits with it.
         let shell = Process()
@@ -58,5 +58,6 @@ import TestSupport
         shell.waitUntilExit()
         #expect(try await first.value.stored == 80)
         #expect(queue.depth == 0)
+        queue.close()
     }
 }

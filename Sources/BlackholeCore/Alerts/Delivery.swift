@@ -172,7 +172,7 @@ public struct OutboxDelivery: Sendable {
                     lastError = nil
                     break
                 } catch {
-                    lastError = (error as? BlackholeError)?.message ?? "\(error)"
+                    lastError = BlackholeError.line(error)
                     if attempt + 1 < triesPerRun {
                         let pause = retryDelay * pow(2, Double(attempt))
                         guard deadline.timeIntervalSince(clock.now()) > pause else { break }

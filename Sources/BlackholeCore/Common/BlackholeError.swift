@@ -25,6 +25,12 @@ public struct BlackholeError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String { message }
+
+    /// Any error as one line: a BlackholeError's message, anything else's description.
+    public static func line(_ error: any Error) -> String {
+        let text = (error as? BlackholeError)?.message ?? "\(error)"
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
 }
 
 enum FileErrors {

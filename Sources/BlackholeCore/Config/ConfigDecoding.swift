@@ -145,7 +145,7 @@ enum ConfigDecoding {
                     do {
                         return try Multiaddr(text).description
                     } catch {
-                        item.problem((error as? BlackholeError)?.message ?? "\(error)")
+                        item.problem(BlackholeError.line(error))
                         return nil
                     }
                 } ?? []

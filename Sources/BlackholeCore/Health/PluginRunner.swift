@@ -27,7 +27,7 @@ enum PluginRunner {
         do {
             pid = try ChildProcess.spawn(words, output: output.fileDescriptor)
         } catch {
-            return (.answered(.unknown), "cannot run \(program): \((error as? BlackholeError)?.message ?? "\(error)")")
+            return (.answered(.unknown), "cannot run \(program): \(BlackholeError.line(error))")
         }
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 {

@@ -28,11 +28,13 @@ public struct PrometheusText: Sendable {
             families[name] = Family(kind: kind, help: help)
             order.append(name)
         }
-        let labelText = labels.isEmpty ? "" : "{" + labels
-            .map { (Self.labelName($0.key), $0.value) }
-            .sorted { $0.0 < $1.0 }
-            .map { "\($0.0)=\"\(Self.escape($0.1))\"" }
-            .joined(separator: ",") + "}"
+        // Names made legal can meet (`http.method` and `http_method`): the first, in order, stays.
+        var legal: [(name: String, value: String)] = []
+        for (name, value) in labels.map({ (Self.labelName($0.key), $0.value) }).sorted(by: { $0 < $1 })
+        where legal.last?.name != name {
+            legal.append((name, value))
+        }
+        let labelText = legal.isEmpty ? "" : "{" + legal.map { "\($0.name)=\"\(Self.escape($0.value))\"" }.joined(separator: ",") + "}"
         let series = name + suffix + labelText
         guard families[name]!.seen.insert(series).inserted else { return }
         families[name]!.lines.append(series + " " + Self.format(value))
@@ -112,7 +114,7 @@ public struct PrometheusText: Sendable {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
     }
 
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }

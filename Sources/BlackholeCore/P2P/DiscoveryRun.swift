@@ -59,7 +59,7 @@ public struct DiscoveryRun: Sendable {
         do {
             found = try await find()
         } catch {
-            failure = (error as? BlackholeError)?.message ?? "\(error)"
+            failure = BlackholeError.line(error)
         }
         let end = Date()
         let span = Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: parent, name: "p2p.discovery.\(name)", start: start,

@@ -28,8 +28,7 @@ public final class CommitQueue: @unchecked Sendable {
     /// - Parameters:
     ///   - capacity: items (spans and samples) that may wait; a request beyond it is refused.
     ///   - maxTransactionItems: a transaction takes requests until it holds this many items.
-    public init(store: Store, capacity: Int = 200_000, maxTransactionItems: Int = 20_000) throws {
-        try store.prepareForBulkWrites()
+    public init(store: Store, capacity: Int = 200_000, maxTransactionItems: Int = 20_000) {
         self.store = store
         self.capacity = capacity
         self.maxTransactionItems = maxTransactionItems
@@ -80,16 +79,13 @@ public final class CommitQueue: @unchecked Sendable {
 
     private func writeLoop() {
         while let batch = nextBatch() {
-            let outcome = Result { try write(batch) }
+            // A batch that fails is retried request by request: one bad request fails alone.
+            let outcomes = (try? write(batch).map { Result<SpanWriteResult, any Error>.success($0) })
+                ?? batch.map { entry in Result { try write([entry])[0] } }
             condition.lock()
             waiting -= batch.reduce(0) { $0 + $1.items }
             condition.unlock()
-            for (index, entry) in batch.enumerated() {
-                switch outcome {
-                case .success(let results): entry.continuation.resume(returning: results[index])
-                case .failure(let error): entry.continuation.resume(throwing: error)
-                }
-            }
+            for (entry, outcome) in zip(batch, outcomes) { entry.continuation.resume(with: outcome) }
         }
     }
 

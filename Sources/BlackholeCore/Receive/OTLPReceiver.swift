@@ -107,7 +107,7 @@ public struct OTLPReceiver: Sendable {
                 (receipt.rejected, receipt.problem, samples) = (decoded.rejected, decoded.firstProblem, decoded.samples)
             }
         } catch {
-            throw .undecodable((error as? BlackholeError)?.message ?? "\(error)")
+            throw .undecodable(BlackholeError.line(error))
         }
         do {
             let written = try await queue.commit(spans: spans, samples: samples)
@@ -116,7 +116,7 @@ public struct OTLPReceiver: Sendable {
         } catch is CommitQueue.Full {
             throw .overloaded
         } catch {
-            throw .unavailable((error as? BlackholeError)?.message ?? "\(error)")
+            throw .unavailable(BlackholeError.line(error))
         }
         if forwarding && receipt.accepted > 0 {
             receipt.forward = switch signal {

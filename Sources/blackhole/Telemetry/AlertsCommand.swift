@@ -202,7 +202,7 @@ struct AlertsTest: AsyncParsableCommand {
                 try await sender.send(payload, timeout: timeout)
                 return nil
             } catch {
-                return (error as? BlackholeError)?.message ?? "\(error)"
+                return BlackholeError.line(error)
             }
         }
         if let error { throw BlackholeError(.environment, "channel \(channel): \(error)") }

@@ -36,7 +36,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
         } catch {
             // Whatever stops a run is UNKNOWN to a monitoring system, not a generic failure.
-            let message = (error as? BlackholeError)?.message ?? "\(error)"
+            let message = BlackholeError.line(error)
             if nagios { print("BLACKHOLE UNKNOWN - \(message)") }
             FileHandle.standardError.write(Data("blackhole: \(message)\n".utf8))
             throw ExitCode(CheckStatus.unknown.exitCode)

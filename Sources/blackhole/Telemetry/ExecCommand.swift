@@ -69,7 +69,7 @@ struct ExecCommand: ParsableCommand {
             termination = ChildProcess.wait(pid)
             sources.forEach { $0.cancel() }
         } catch {
-            spawnError = (error as? BlackholeError)?.message ?? "\(error)"
+            spawnError = BlackholeError.line(error)
             termination = .exited(127)
         }
         let end = context.clock.now()
@@ -107,7 +107,7 @@ struct ExecCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("blackhole: span \(span.spanID.hex) of trace \(span.traceID.hex) recorded\n".utf8))
             }
         } catch {
-            let reason = (error as? BlackholeError)?.message ?? "\(error)"
+            let reason = BlackholeError.line(error)
             FileHandle.standardError.write(Data("blackhole: exec: span not recorded: \(reason)\n".utf8))
         }
         throw ExitCode(exitCode)
