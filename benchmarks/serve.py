@@ -3,6 +3,7 @@
 
     benchmarks/serve.py [--binary .build/release/blackhole] [--clients 8,32] [--duration 10]
                         [--threads 2] [--warmup 2] [--json] [--keep DIR]
+                        [--no-baseline | --baseline-spans N]
     benchmarks/serve.py --endpoint http://127.0.0.1:PORT ...   (a server already running: no
                         start/stop, no RSS or CPU; /metrics is read if it answers)
 
@@ -27,12 +28,23 @@ opentelemetry-proto (scripts/install-deps installs it with the SDK).
 4. Reads /metrics (blackhole_serve_spans_accepted_total, summed over its series) before and
    after each run, the server's CPU time (/proc/PID/stat) and peak RSS (VmHWM).
 5. Stops the server with SIGTERM, requires exit status 0, and counts the spans it stored.
+6. Baseline (--baseline, the default; --no-baseline skips it), once serve has stopped: the same
+   binary's `blackhole telemetry ingest`, no HTTP, on the same kind of data. Untimed, it writes
+   one length-delimited protobuf file (each message preceded by its length as 4 bytes big-endian:
+   what ingest detects as proto-delimited) of K request bodies: the templates in turn, patched at
+   the same offsets as wrk's Lua script but with a prefix unique to each body, so that no span
+   repeats. K: enough bodies for as many spans as the largest run accepted, at most 1,000,000
+   spans and at least 100 bodies (--baseline-spans N: N spans, rounded up to whole bodies).
+   Timed: `blackhole telemetry ingest FILE --db FRESH.db --json --config CONFIG` (CONFIG as
+   serve's): spans/s over ingest's own duration_ms (file opened to last commit, like serve's
+   steady-state rate, no process start), wall time, CPU and peak RSS (the child's, wait4).
 
 Prints per run: clients, duration, requests/s, spans/s accepted (from the server's counter),
 p50 and p99 latency (wrk's, from the start of sending a request to its full response),
-non-2xx answers, socket errors, server CPU (cores) and peak RSS; --json prints one JSON
-document instead. On a 2-core machine wrk's threads share the CPUs with the server: the
-server-CPU column shows how much it got.
+non-2xx answers, socket errors, server CPU (cores) and peak RSS, and last the `ingest (no HTTP)`
+row of the baseline (its CPU column: the ingest's CPU time over its wall time); --json prints one
+JSON document instead (the baseline under "baseline"). On a 2-core machine wrk's threads share
+the CPUs with the server: the server-CPU column shows how much it got.
 """
 import argparse
 import json
@@ -369,6 +381,109 @@ def run_wrk(wrk, url, script, templates, template_count, run, threads, clients, 
     return result, text
 
 
+# --- baseline: ingest, no HTTP --------------------------------------------------------------------
+
+BASELINE_MAX_SPANS = 1_000_000
+BASELINE_MIN_BODIES = 100
+
+
+def template_pieces(directory, count):
+    """Each template split at its id prefixes, as the Lua init() does: body bytes at even indexes,
+    the 4-byte prefix slots (empty here) at odd ones."""
+    templates = []
+    for index in range(count):
+        with open(os.path.join(directory, f"{index:03d}.pb"), "rb") as f:
+            body = f.read()
+        with open(os.path.join(directory, f"{index:03d}.offsets")) as f:
+            offsets = [int(line) for line in f if line.strip()]
+        pieces, position = [], 0
+        for offset in offsets:
+            pieces += [body[position:offset], b""]
+            position = offset + PREFIX
+        pieces.append(body[position:])
+        templates.append(pieces)
+    return templates
+
+
+def baseline_prefix(index):
+    """Unique to body `index`. First byte: run 0 and wrk thread 0 of the Lua scheme (wrk's runs
+    count from 1), so the ids also differ from every id sent to serve; then the index."""
+    assert index < 1 << 24
+    return index.to_bytes(PREFIX, "big")
+
+
+def write_delimited(path, templates, bodies):
+    """`bodies` request bodies, the templates in turn, each patched with its own prefix and
+    preceded by its length as 4 bytes big-endian. Returns the file's size."""
+    size = 0
+    with open(path, "wb") as f:
+        for index in range(bodies):
+            pieces = list(templates[index % len(templates)])
+            prefix = baseline_prefix(index)
+            pieces[1:-1:2] = [prefix] * (len(pieces) // 2)
+            body = b"".join(pieces)
+            f.write(len(body).to_bytes(4, "big"))
+            f.write(body)
+            size += 4 + len(body)
+    return size
+
+
+def run_baseline(binary, work, templates_dir, template_count, spans_per_request, target_spans, override):
+    if override is not None:
+        bodies = max(1, -(-override // spans_per_request))
+    else:
+        bodies = max(BASELINE_MIN_BODIES, -(-min(target_spans, BASELINE_MAX_SPANS) // spans_per_request))
+    path = os.path.join(work, "ingest.pb")
+    db = os.path.join(work, "ingest.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    config = os.path.join(work, "ingest-config.yaml")
+    with open(config, "w") as f:
+        f.write(CONFIG.format(db=db))
+    started = time.perf_counter()
+    file_bytes = write_delimited(path, template_pieces(templates_dir, template_count), bodies)
+    written = time.perf_counter() - started
+
+    command = [binary, "telemetry", "ingest", path, "--db", db, "--json", "--config", config]
+    out_path, err_path = os.path.join(work, "ingest.out"), os.path.join(work, "ingest.log")
+    with open(out_path, "wb") as out_file, open(err_path, "wb") as err_file:
+        started = time.perf_counter()
+        # Popen + wait4: this child's own rusage, not the maximum over all children (serve, wrk).
+        process = subprocess.Popen(command, stdout=out_file, stderr=err_file, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    with open(out_path, "rb") as f:
+        out = f.read()
+    with open(err_path, "rb") as f:
+        err = f.read()
+    try:
+        report = json.loads(out)
+        accepted, duration = report["spans_accepted"], report["duration_ms"] / 1000
+    except (ValueError, KeyError, TypeError):
+        sys.exit(f"ingest printed no report (exit status {process.returncode}): {out[-500:]!r}\n"
+                 f"{err.decode(errors='replace')[-2000:]}")
+    db_bytes = sum(os.path.getsize(db + s) for s in ("", "-wal") if os.path.exists(db + s))
+    return {
+        "command": "blackhole telemetry ingest FILE --db FRESH.db --json --config CONFIG",
+        "format": (report.get("files") or [{}])[0].get("format"),
+        "bodies": bodies, "spans_per_body": spans_per_request, "spans_written": bodies * spans_per_request,
+        "file_bytes": file_bytes, "file_written_s": round(written, 2),
+        "exit_status": process.returncode,
+        "spans_accepted": accepted, "spans_rejected": report.get("spans_rejected"),
+        "spans_duplicate": report.get("spans_duplicate"), "problem_count": report.get("problem_count"),
+        "duration_s": duration, "wall_s": wall,
+        "spans_accepted_per_s": accepted / duration if duration else None,
+        "spans_accepted_per_s_wall": accepted / wall if wall else None,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "cpu_cores": (usage.ru_utime + usage.ru_stime) / wall if wall else None,
+        "peak_rss_bytes": usage.ru_maxrss * 1024,  # KiB on Linux
+        "db_bytes": db_bytes,
+        "stderr_tail": err.decode(errors="replace")[-2000:] if process.returncode != 0 else None,
+    }
+
+
 # --- report ------------------------------------------------------------------------------------
 
 def fmt_time(seconds):
@@ -385,7 +500,7 @@ def fmt_bytes(size):
     return "n/a" if size is None else f"{size / 2**20:.1f} MiB"
 
 
-def table(results, header):
+def table(results, header, baseline=None):
     columns = ["clients", "duration", "requests/s", "spans/s accepted", "p50", "p99", "non-2xx", "sock err",
                "server CPU", "peak RSS"]
     rows = []
@@ -395,6 +510,12 @@ def table(results, header):
                      fmt_time(r["p50_s"]), fmt_time(r["p99_s"]), str(r["non_2xx"]), str(r["socket_errors"]),
                      "n/a" if r["server_cpu_cores"] is None else f"{r['server_cpu_cores']:.2f} cores",
                      fmt_bytes(r["server_peak_rss_bytes"])])
+    if baseline:
+        b = baseline
+        rows.append(["ingest (no HTTP)", f"{b['duration_s']:.1f}s", "-",
+                     "n/a" if b["spans_accepted_per_s"] is None else f"{b['spans_accepted_per_s']:,.0f}",
+                     "-", "-", "-", "-", "n/a" if b["cpu_cores"] is None else f"{b['cpu_cores']:.2f} cores",
+                     fmt_bytes(b["peak_rss_bytes"])])
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
     lines = [header, "  ".join(c.rjust(w) for c, w in zip(columns, widths))]
     lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths)) for row in rows]
@@ -418,6 +539,12 @@ def main():
     parser.add_argument("--wrk", default="wrk")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
     parser.add_argument("--keep", help="keep the templates, config, database and logs in this directory")
+    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
+                        help="after the serve runs, time `blackhole telemetry ingest` of the same kind of spans from "
+                        "a length-delimited protobuf file, no HTTP (default: on)")
+    parser.add_argument("--baseline-spans", type=int, metavar="N",
+                        help="spans in the baseline file (rounded up to whole request bodies); default: as many as "
+                        f"the largest run accepted, at most {BASELINE_MAX_SPANS:,}, at least {BASELINE_MIN_BODIES} bodies")
     args = parser.parse_args()
 
     wrk = shutil.which(args.wrk)
@@ -425,6 +552,11 @@ def main():
         sys.exit("serve.py needs wrk: apt-get install wrk")
     if not args.endpoint and not os.access(args.binary, os.X_OK):
         sys.exit(f"no binary at {args.binary}: swift build -c release --product blackhole")
+    if args.baseline and args.endpoint and not os.access(args.binary, os.X_OK):
+        print(f"serve.py: no binary at {args.binary}: no ingest baseline", file=sys.stderr)
+        args.baseline = False
+    if args.baseline_spans is not None and args.baseline_spans < 1:
+        sys.exit("--baseline-spans must be at least 1")
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
     if len(clients) + (1 if args.warmup > 0 else 0) > 15 or args.threads > 16 or args.threads < 1:
         sys.exit("at most 15 runs (warm-up included) and 1-16 wrk threads: the id prefix has 4 bits for each")
@@ -444,49 +576,57 @@ def main():
     server = None
     exit_status = None
     results = []
+    baseline = None
+    stored = accepted_total = db_bytes = log_tail = None
     try:
-        if args.endpoint:
-            http = args.endpoint.split("://", 1)[-1].rstrip("/")
-        else:
-            server = Server(args.binary, work)
-            http = server.http
-        url = f"http://{http}/v1/traces"
-        runs = ([("warmup", max(1, min(clients)), args.warmup)] if args.warmup > 0 else []) + \
-               [("run", c, args.duration) for c in clients]
-        for number, (kind, connections, duration) in enumerate(runs, start=1):
-            before = spans_accepted(http)
-            cpu_before = server.cpu_seconds() if server else None
-            measured, text = run_wrk(wrk, url, script, templates, args.templates, number, args.threads, connections,
-                                     duration, args.timeout)
-            time.sleep(0.5)  # requests still in flight when wrk stopped counting
-            after = spans_accepted(http)
-            if server and server.process.poll() is not None:
-                sys.exit(f"serve exited ({server.process.returncode}) during the run\n{server.log_tail()}")
-            cpu = (server.cpu_seconds() - cpu_before) if server else None
-            if kind == "warmup":
-                continue
-            seconds = measured["duration_s"]
-            accepted = after - before if before is not None and after is not None else None
-            results.append({
-                "clients": connections, "threads": min(args.threads, connections), **{k: v for k, v in measured.items()},
-                "spans_per_request": spans_per_request,
-                # Spans of the requests wrk saw answered (any status). The server's counter may be
-                # a little higher: it also counts requests still in flight when wrk stopped.
-                "spans_in_answered_requests": measured["requests"] * spans_per_request,
-                "spans_accepted": accepted,
-                "spans_accepted_per_s": accepted / seconds if accepted is not None and seconds else None,
-                "server_cpu_cores": cpu / seconds if cpu is not None and seconds else None,
-                "server_peak_rss_bytes": server.proc_status("VmHWM") if server else None,
-                "server_rss_bytes": server.proc_status("VmRSS") if server else None,
-            })
+        try:
+            if args.endpoint:
+                http = args.endpoint.split("://", 1)[-1].rstrip("/")
+            else:
+                server = Server(args.binary, work)
+                http = server.http
+            url = f"http://{http}/v1/traces"
+            runs = ([("warmup", max(1, min(clients)), args.warmup)] if args.warmup > 0 else []) + \
+                   [("run", c, args.duration) for c in clients]
+            for number, (kind, connections, duration) in enumerate(runs, start=1):
+                before = spans_accepted(http)
+                cpu_before = server.cpu_seconds() if server else None
+                measured, text = run_wrk(wrk, url, script, templates, args.templates, number, args.threads, connections,
+                                         duration, args.timeout)
+                time.sleep(0.5)  # requests still in flight when wrk stopped counting
+                after = spans_accepted(http)
+                if server and server.process.poll() is not None:
+                    sys.exit(f"serve exited ({server.process.returncode}) during the run\n{server.log_tail()}")
+                cpu = (server.cpu_seconds() - cpu_before) if server else None
+                if kind == "warmup":
+                    continue
+                seconds = measured["duration_s"]
+                accepted = after - before if before is not None and after is not None else None
+                results.append({
+                    "clients": connections, "threads": min(args.threads, connections), **{k: v for k, v in measured.items()},
+                    "spans_per_request": spans_per_request,
+                    # Spans of the requests wrk saw answered (any status). The server's counter may be
+                    # a little higher: it also counts requests still in flight when wrk stopped.
+                    "spans_in_answered_requests": measured["requests"] * spans_per_request,
+                    "spans_accepted": accepted,
+                    "spans_accepted_per_s": accepted / seconds if accepted is not None and seconds else None,
+                    "server_cpu_cores": cpu / seconds if cpu is not None and seconds else None,
+                    "server_peak_rss_bytes": server.proc_status("VmHWM") if server else None,
+                    "server_rss_bytes": server.proc_status("VmRSS") if server else None,
+                })
+        finally:
+            if server:
+                accepted_total = spans_accepted(server.http) if server.process.poll() is None else None
+                exit_status = server.stop()
+                stored = server.stored_spans()
+                db_bytes = sum(os.path.getsize(server.db + s) for s in ("", "-wal") if os.path.exists(server.db + s))
+                log_tail = server.log_tail()
+        if args.baseline:  # serve has stopped: the CPUs are the ingest's alone
+            largest = max((r["spans_accepted"] if r["spans_accepted"] is not None else r["spans_in_answered_requests"]
+                           for r in results), default=0)
+            baseline = run_baseline(args.binary, work, templates, args.templates, spans_per_request, largest,
+                                    args.baseline_spans)
     finally:
-        stored = accepted_total = db_bytes = log_tail = None
-        if server:
-            accepted_total = spans_accepted(server.http) if server.process.poll() is None else None
-            exit_status = server.stop()
-            stored = server.stored_spans()
-            db_bytes = sum(os.path.getsize(server.db + s) for s in ("", "-wal") if os.path.exists(server.db + s))
-            log_tail = server.log_tail()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -500,6 +640,7 @@ def main():
             "exit_status": exit_status, "spans_accepted_total": accepted_total, "stored_spans": stored,
             "db_bytes": db_bytes,
         },
+        "baseline": baseline,
     }
     if args.json:
         print(json.dumps(report, indent=1))
@@ -507,13 +648,28 @@ def main():
         header = (f"blackhole telemetry serve, OTLP/HTTP protobuf POST /v1/traces, {spans_per_request} spans "
                   f"({args.traces} traces) and ~{report['request']['bytes_mean'] // 1000} kB per request, "
                   f"wrk -t{args.threads}, {args.duration:g}s per run, {os.cpu_count()} CPUs shared with wrk")
-        print(table(results, header))
+        print(table(results, header, baseline))
         if server:
             print(f"server: exit status {exit_status} on SIGTERM; spans accepted {accepted_total}, stored {stored} "
                   f"(warm-up included); database {fmt_bytes(db_bytes)}")
+        if baseline:
+            b = baseline
+            print(f"ingest (no HTTP), after serve stopped: {b['bodies']} bodies of {b['spans_per_body']} spans in one "
+                  f"{b['format']} file of {fmt_bytes(b['file_bytes'])} (written beforehand, untimed); exit status "
+                  f"{b['exit_status']}; spans accepted {b['spans_accepted']}, duplicate {b['spans_duplicate']}, "
+                  f"rejected {b['spans_rejected']}\n"
+                  f"  spans/s over ingest's own duration_ms ({b['duration_s']:.2f}s); wall {b['wall_s']:.2f}s with "
+                  f"process start ({b['spans_accepted_per_s_wall']:,.0f} spans/s); database {fmt_bytes(b['db_bytes'])}")
+    failed = False
     if server and exit_status != 0:
         print(f"serve.py: serve exited with {exit_status} on SIGTERM (None: killed after 60 s)\n{log_tail}",
               file=sys.stderr)
+        failed = True
+    if baseline and (baseline["exit_status"] != 0 or baseline["spans_accepted"] != baseline["spans_written"]):
+        print(f"serve.py: ingest exited with {baseline['exit_status']} and accepted {baseline['spans_accepted']} of "
+              f"{baseline['spans_written']} spans\n{baseline['stderr_tail'] or ''}", file=sys.stderr)
+        failed = True
+    if failed:
         sys.exit(1)
 
 
