@@ -435,16 +435,6 @@ final class BusyPort {
     }
 
     func close() { Glibc.close(descriptor) }
-
-    /// Sends one request head (its lines, without the blank line) and returns the status code.
-    static func status(_ address: String, _ head: String) throws -> Int {
-        let client = try SlowClient(address: address, partial: head + "\r\n")
-        defer { client.close() }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let count = recv(client.descriptor, &buffer, buffer.count, 0)
-        let line = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
-    }
 }
 
 /// A client that sends part of a request and then nothing.

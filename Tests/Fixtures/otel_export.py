@@ -43,6 +43,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from otlp_json import attributes
+
 SERVICE = "identity"
 BOUNDARIES = [5, 10, 25, 50, 100, 250, 500, 1000]
 RESPONSE_TIMES = [3, 7, 7, 30, 120, 2000]
@@ -129,21 +131,6 @@ if failures:
 
 
 # --- what was sent -----------------------------------------------------------------------------
-def any_value(value):
-    """As OTLP/JSON writes an AnyValue (64-bit integers as strings), like otel_spans.py."""
-    if isinstance(value, bool):
-        return {"boolValue": value}
-    if isinstance(value, int):
-        return {"intValue": str(value)}
-    if isinstance(value, float):
-        return {"doubleValue": value}
-    if isinstance(value, str):
-        return {"stringValue": value}
-    return {"arrayValue": {"values": [any_value(v) for v in value]}}
-
-
-def attributes(mapping):
-    return {k: any_value(v) for k, v in (mapping or {}).items()}
 
 
 kinds = {SpanKind.INTERNAL: "internal", SpanKind.SERVER: "server", SpanKind.CLIENT: "client",

@@ -25,6 +25,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
+from otlp_json import attributes
+
 out = sys.argv[1]
 exporter = InMemorySpanExporter()
 provider = TracerProvider(resource=Resource.create({
@@ -72,20 +74,6 @@ with open(f"{out}/spans.json", "w") as f:
     json.dump(document, f, indent=1)
 
 
-def any_value(value):
-    if isinstance(value, bool):
-        return {"boolValue": value}
-    if isinstance(value, int):
-        return {"intValue": str(value)}
-    if isinstance(value, float):
-        return {"doubleValue": value}
-    if isinstance(value, str):
-        return {"stringValue": value}
-    return {"arrayValue": {"values": [any_value(v) for v in value]}}
-
-
-def attributes(mapping):
-    return {k: any_value(v) for k, v in (mapping or {}).items()}
 
 
 # The SDK's encoder does not send a link's trace state; expect what it sent.
