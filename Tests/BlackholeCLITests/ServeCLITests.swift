@@ -49,7 +49,7 @@ import FoundationNetworking
         deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     }
 
-    struct Answer {
+    struct Answer: Sendable {
         let status: Int
         let headers: [String: String]
         let body: Data
@@ -295,6 +295,43 @@ import FoundationNetworking
         #expect(stopped.status == 0, "\(stopped.stderr)")
         let stored = try json("telemetry", "trace", "0af7651916cd43dd8448eb211c80319c")
         #expect((stored["spans"] as? [[String: Any]])?.map { $0["name"] as? String } == ["put"])
+    }
+
+    @Test func aStopFinishesAndCommitsWhatIsInFlight() async throws {
+        defer { cli.cleanUp() }
+        let serving = try Serving(cli, ["--no-check", "--no-grpc"])
+        // Another process holds the write lock, so the request below waits inside serve.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        shell.arguments = ["sqlite3", cli.path("state/blackhole/telemetry.db")]
+        let input = Pipe(), output = Pipe()
+        shell.standardInput = input
+        shell.standardOutput = output
+        try shell.run()
+        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
+        _ = output.fileHandleForReading.availableData
+        let trace = """
+            {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"7be2a9f0c1d3e5f7a9b1c3d5e7f9a1b3","spanId":"a1b2c3d4e5f60718",
+             "name":"in flight","startTimeUnixNano":"1764390000000000000","endTimeUnixNano":"1764390000100000000"}]}]}]}
+            """
+        let url = serving.url("/v1/traces")
+        let inFlight = Task { [self] in
+            try await request(url, method: "POST", body: Data(trace.utf8), headers: ["Content-Type": "application/json"])
+        }
+        var scraped = ""
+        for _ in 0..<100 where !scraped.contains("blackhole_serve_commit_queue_items 1") {
+            try await Task.sleep(for: .milliseconds(50))
+            scraped = try await request(serving.url("/metrics")).text
+        }
+        #expect(scraped.contains("blackhole_serve_commit_queue_items 1"), "the request is waiting to be committed")
+        kill(serving.process.processIdentifier, SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))
+        shell.waitUntilExit()
+        #expect(try await inFlight.value.status == 200)
+        let stopped = serving.stop()
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect((try json("telemetry", "trace", "7be2a9f0")["spans"] as? [Any])?.count == 1)
     }
 
     @Test func refusedSettingsAndBusyPortsAreOneLine() throws {
