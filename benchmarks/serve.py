@@ -354,7 +354,7 @@ def parse_wrk_text(text):
 
 def run_wrk(wrk, url, script, templates, template_count, run, threads, clients, duration, timeout):
     path = "/" + url.split("/", 3)[3] if url.count("/") >= 3 else "/"
-    command = [wrk, f"-t{min(threads, clients)}", f"-c{clients}", f"-d{duration}s", f"--timeout", f"{timeout}s",
+    command = [wrk, f"-t{min(threads, clients)}", f"-c{clients}", f"-d{duration}s", "--timeout", f"{timeout}s",
                "--latency", "-s", script, url, "--", templates, str(template_count), str(run), path]
     completed = subprocess.run(command, capture_output=True, text=True)
     if completed.returncode != 0:

@@ -22,12 +22,6 @@ struct ServeState: Sendable {
     let log: @Sendable (String) -> Void
 }
 
-/// An error as the one line serve prints.
-func describe(_ error: any Error) -> String {
-    let text = BlackholeError.line(error)
-    return text.split(whereSeparator: \.isNewline).joined(separator: " ")
-}
-
 /// The HTTP side of serve: OTLP/HTTP, `/health`, `/metrics`, the dashboard, its JSON API and
 /// the `/telemetry/stream` WebSocket.
 enum HTTPRoutes {
@@ -289,12 +283,10 @@ struct LocalOnly<Context: RequestContext>: RouterMiddleware {
 /// Counts and times every request by endpoint and status code.
 struct RequestMetrics<Context: RequestContext>: RouterMiddleware {
     let metrics: ServeMetrics
-    static var endpoints: Set<String> { ["/", "/health", "/metrics", "/v1/traces", "/v1/metrics", "/telemetry/stream"] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
-        let path = request.uri.path
-        let endpoint = Self.endpoints.contains(path) ? path : path.hasPrefix("/api/") ? "/api" : "other"
+        let endpoint = ServeMetrics.endpoint(path: request.uri.path)
         func record(_ code: Int) {
             metrics.request(transport: "http", endpoint: endpoint, code: "\(code)", since: started)
         }

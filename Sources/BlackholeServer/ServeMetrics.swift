@@ -22,6 +22,13 @@ final class ServeMetrics: Sendable {
     }
 
     static let durationBounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    private static let endpoints: Set<String> = ["/", "/health", "/metrics", "/v1/traces", "/v1/metrics", "/telemetry/stream"]
+
+    /// The `endpoint` label of an HTTP path: a known endpoint, `/api`, or `other` (so that
+    /// clients cannot grow the label set).
+    static func endpoint(path: String) -> String {
+        endpoints.contains(path) ? path : path.hasPrefix("/api/") ? "/api" : "other"
+    }
 
     private let counts = Mutex(Counts())
     let started = Date()
@@ -55,7 +62,7 @@ final class ServeMetrics: Sendable {
         let counts = counts.withLock { $0 }
         text.add("blackhole_serve_uptime_seconds", kind: .gauge, help: "Seconds since serve started",
                  value: Date().timeIntervalSince(started).rounded())
-        for (key, value) in counts.requests.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+        for (key, value) in counts.requests.sorted(by: { ($0.key.transport, $0.key.endpoint, $0.key.code) < ($1.key.transport, $1.key.endpoint, $1.key.code) }) {
             text.add("blackhole_serve_requests_total", kind: .counter, help: "Requests answered, by transport, endpoint and status code",
                      labels: ["transport": key.transport, "endpoint": key.endpoint, "code": key.code], value: Double(value))
         }

@@ -22,13 +22,8 @@ import FoundationNetworking
         init(_ cli: CLI, _ arguments: [String]) throws {
             (process, out, err) = try cli.start(["telemetry", "serve", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0", "--json"]
                 + arguments)
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line += chunk
-            }
-            let object = try JSONSerialization.jsonObject(with: line) as? [String: String]
+            let line = out.fileHandleForReading.firstLine()
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
             guard let http = object?["http"] else {
                 kill(process.processIdentifier, SIGKILL)
                 throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)])
@@ -49,28 +44,8 @@ import FoundationNetworking
         deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     }
 
-    struct Answer: Sendable {
-        let status: Int
-        let headers: [String: String]
-        let body: Data
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
-    }
-
-    /// One request; URLSession answers on its own queue, so no thread of the pool is blocked.
-    func request(_ url: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async throws -> Answer {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.httpBody = body
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        return try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, response, error in
-                if let error { return continuation.resume(throwing: error) }
-                let http = response as! HTTPURLResponse
-                let headers = Dictionary(http.allHeaderFields.map { ("\($0.key)".lowercased(), "\($0.value)") }, uniquingKeysWith: { $1 })
-                continuation.resume(returning: Answer(status: http.statusCode, headers: headers, body: data ?? Data()))
-            }.resume()
-        }
+    func request(_ url: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPAnswer {
+        try await HTTPAnswer.fetch(url, method: method, body: body, headers: headers)
     }
 
     /// Runs a helper program of the tests to its end.
@@ -301,15 +276,7 @@ import FoundationNetworking
         defer { cli.cleanUp() }
         let serving = try Serving(cli, ["--no-check", "--no-grpc"])
         // Another process holds the write lock, so the request below waits inside serve.
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        shell.arguments = ["sqlite3", cli.path("state/blackhole/telemetry.db")]
-        let input = Pipe(), output = Pipe()
-        shell.standardInput = input
-        shell.standardOutput = output
-        try shell.run()
-        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
-        _ = output.fileHandleForReading.availableData
+        let lock = try DatabaseLock(cli.path("state/blackhole/telemetry.db"))
         let trace = """
             {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"7be2a9f0c1d3e5f7a9b1c3d5e7f9a1b3","spanId":"a1b2c3d4e5f60718",
              "name":"in flight","startTimeUnixNano":"1764390000000000000","endTimeUnixNano":"1764390000100000000"}]}]}]}
@@ -326,8 +293,7 @@ import FoundationNetworking
         #expect(scraped.contains("blackhole_serve_commit_queue_items 1"), "the request is waiting to be committed")
         kill(serving.process.processIdentifier, SIGTERM)
         try await Task.sleep(for: .milliseconds(300))
-        input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))
-        shell.waitUntilExit()
+        lock.release()
         #expect(try await inFlight.value.status == 200)
         let stopped = serving.stop()
         #expect(stopped.status == 0, "\(stopped.stderr)")
@@ -414,13 +380,7 @@ import FoundationNetworking
         browser.standardError = err
         try browser.run()
         defer { if browser.isRunning { kill(browser.processIdentifier, SIGKILL) } }
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        try #require(String(decoding: line, as: UTF8.self).hasPrefix("ready"),
+        try #require(out.fileHandleForReading.firstLine().hasPrefix("ready"),
                      "\(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
 
         // The page is live: a trace arrives, then the metric crosses the threshold and the next check fires.

@@ -3,8 +3,8 @@ import Testing
 import TestSupport
 @testable import BlackholeCore
 
-/// serve's group commit: concurrent requests share transactions, each is answered with what it
-/// stored, and a full queue refuses at once instead of growing.
+/// serve's group commit: concurrent requests are all committed and each is answered with what it
+/// stored; a full queue refuses at once instead of growing.
 @Suite struct CommitQueueTests {
     let dir = TemporaryDirectory()
 
@@ -40,22 +40,12 @@ import TestSupport
     @Test func aFullQueueRefusesAtOnceAndCommitsWhatItTook() async throws {
         let store = try Store(path: dir.file("t.db"))
         let queue = CommitQueue(store: store, capacity: 100)
-        // Another process (the sqlite3 shell) holds the write lock: the writer waits, and what it
-        // took waits with it.
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        shell.arguments = ["sqlite3", dir.file("t.db")]
-        let input = Pipe(), output = Pipe()
-        shell.standardInput = input
-        shell.standardOutput = output
-        try shell.run()
-        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
-        _ = output.fileHandleForReading.availableData
+        // Another process holds the write lock: the writer waits, and what it took waits with it.
+        let lock = try DatabaseLock(dir.file("t.db"))
         let first = Task { try await queue.commit(spans: spans(80), samples: []) }
         while queue.depth < 80 { try await Task.sleep(for: .milliseconds(10)) }
         await #expect(throws: CommitQueue.Full.self) { try await queue.commit(spans: spans(30), samples: []) }
-        input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))
-        shell.waitUntilExit()
+        lock.release()
         #expect(try await first.value.stored == 80)
         #expect(queue.depth == 0)
         queue.close()

@@ -43,7 +43,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from otlp_json import attributes
+from otlp_json import span_as_sent
 
 SERVICE = "identity"
 BOUNDARIES = [5, 10, 25, 50, 100, 250, 500, 1000]
@@ -133,9 +133,6 @@ if failures:
 # --- what was sent -----------------------------------------------------------------------------
 
 
-kinds = {SpanKind.INTERNAL: "internal", SpanKind.SERVER: "server", SpanKind.CLIENT: "client",
-         SpanKind.PRODUCER: "producer", SpanKind.CONSUMER: "consumer"}
-statuses = {StatusCode.UNSET: "unset", StatusCode.OK: "ok", StatusCode.ERROR: "error"}
 trace_ids = {format(span.context.trace_id, "032x") for span in spans}
 assert len(trace_ids) == 1 and len(spans) == 3, (trace_ids, spans)
 
@@ -159,19 +156,8 @@ report = {
     "gzip": args.gzip,
     "service": SERVICE,
     "trace_id": trace_ids.pop(),
-    "spans": [{
-        "span_id": format(span.context.span_id, "016x"),
-        "parent_span_id": format(span.parent.span_id, "016x") if span.parent else None,
-        "name": span.name,
-        "service": SERVICE,
-        "kind": kinds[span.kind],
-        "start_time_unix_nano": str(span.start_time),
-        "end_time_unix_nano": str(span.end_time),
-        "status": {"code": statuses[span.status.status_code], "message": span.status.description or ""},
-        "attributes": attributes(span.attributes),
-        "events": [{"name": e.name, "time_unix_nano": str(e.timestamp), "attributes": attributes(e.attributes)}
-                   for e in span.events],
-    } for span in sorted(spans, key=lambda s: s.start_time)],  # root first
+    "spans": [span_as_sent(span, SERVICE)
+              for span in sorted(spans, key=lambda s: s.start_time)],  # root first
     # Labels: the data point's attributes plus `service` from the resource's service.name.
     "metrics": [
         {"name": "requests.total", "otlp_type": "sum", "monotonic": True, "temporality": "cumulative", "kind": "counter",

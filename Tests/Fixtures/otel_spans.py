@@ -25,7 +25,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
-from otlp_json import attributes
+from otlp_json import attributes, span_as_sent
 
 out = sys.argv[1]
 exporter = InMemorySpanExporter()
@@ -80,23 +80,10 @@ with open(f"{out}/spans.json", "w") as f:
 sent_trace_states = {(link.trace_id.hex(), link.span_id.hex()): link.trace_state
                      for resource_spans in request.resource_spans for scope_spans in resource_spans.scope_spans
                      for encoded in scope_spans.spans for link in encoded.links}
-kinds = {SpanKind.INTERNAL: "internal", SpanKind.SERVER: "server", SpanKind.CLIENT: "client",
-         SpanKind.PRODUCER: "producer", SpanKind.CONSUMER: "consumer"}
-statuses = {StatusCode.UNSET: "unset", StatusCode.OK: "ok", StatusCode.ERROR: "error"}
 expected = []
 for span in spans:
     expected.append({
-        "span_id": format(span.context.span_id, "016x"),
-        "parent_span_id": format(span.parent.span_id, "016x") if span.parent else None,
-        "name": span.name,
-        "service": "storage",
-        "kind": kinds[span.kind],
-        "start_time_unix_nano": str(span.start_time),
-        "end_time_unix_nano": str(span.end_time),
-        "status": {"code": statuses[span.status.status_code], "message": span.status.description or ""},
-        "attributes": attributes(span.attributes),
-        "events": [{"name": e.name, "time_unix_nano": str(e.timestamp), "attributes": attributes(e.attributes)}
-                   for e in span.events],
+        **span_as_sent(span, "storage"),
         "links": [{"trace_id": format(l.context.trace_id, "032x"), "span_id": format(l.context.span_id, "016x"),
                    "trace_state": sent_trace_states[(format(l.context.trace_id, "032x"), format(l.context.span_id, "016x"))],
                    "attributes": attributes(l.attributes)}

@@ -30,17 +30,8 @@ public final class FixtureServer: @unchecked Sendable {
         return (object?["received"] as? [[String: Any]] ?? []).compactMap { $0["body"] as? [String: Any] }
     }
 
-    /// URLSession's callback arrives on its own queue; nothing here blocks a thread of the
-    /// cooperative pool, which on two cores would starve the code under test.
     private func request(_ method: String, _ path: String, _ body: Data?) async throws -> Data {
-        var request = URLRequest(url: URL(string: url(path))!)
-        request.httpMethod = method
-        request.httpBody = body
-        return try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, _, error in
-                if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: data ?? Data()) }
-            }.resume()
-        }
+        try await HTTPAnswer.fetch(url(path), method: method, body: body).body
     }
 
 }
@@ -59,13 +50,7 @@ public final class FixtureProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        firstLine = String(decoding: line, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        firstLine = out.fileHandleForReading.firstLine()
         guard !firstLine.isEmpty else {
             kill(process.processIdentifier, SIGKILL)
             throw CocoaError(.fileReadCorruptFile)

@@ -50,7 +50,9 @@ public struct PrometheusText: Sendable {
         let histograms = Set(samples.compactMap { $0.labels["le"] != nil ? base($0.name, part: "bucket") : nil })
         let summaries = Set(samples.compactMap { $0.labels["quantile"] != nil ? $0.name : nil })
         let families = Set(histograms.union(summaries).map(Self.metricName))
-        for sample in samples.sorted(by: { ($0.name, SeriesKey($0.name, labels: $0.labels).text) < ($1.name, SeriesKey($1.name, labels: $1.labels).text) }) {
+        // Each series' text once, not at every comparison of the sort.
+        let ordered = samples.map { (key: SeriesKey($0.name, labels: $0.labels).text, sample: $0) }.sorted { $0.key < $1.key }
+        for sample in ordered.map(\.sample) {
             let help = "Latest stored sample of \(sample.name)"
             if let family = base(sample.name, part: "bucket"), histograms.contains(family) {
                 add(Self.metricName(family), kind: .histogram, help: "Latest stored samples of \(family)", suffix: "_bucket",

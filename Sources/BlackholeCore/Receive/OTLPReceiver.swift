@@ -52,8 +52,6 @@ public struct OTLPReceipt: Sendable, Equatable {
     public var accepted = 0
     /// Spans or data points refused as invalid.
     public var rejected = 0
-    public var duplicates = 0
-    public var sampledOut = 0
     public var problem: String?
     /// Traces whose root span this request brought.
     public var completedTraces: [Data] = []
@@ -83,14 +81,14 @@ public struct OTLPReceiver: Sendable {
         guard body.count <= maxBodyBytes else { throw .tooLarge(limit: maxBodyBytes) }
         var body = body
         if gzip {
+            let inflated: Data?
             do {
-                guard let inflated = try Gunzip.inflated(body, limit: maxBodyBytes) else { throw ReceiveError.tooLarge(limit: maxBodyBytes) }
-                body = inflated
-            } catch let error as ReceiveError {
-                throw error
+                inflated = try Gunzip.inflated(body, limit: maxBodyBytes)
             } catch {
-                throw .undecodable((error as? BlackholeError)?.message ?? "gzip: \(error)")
+                throw .undecodable(BlackholeError.line(error))
             }
+            guard let inflated else { throw .tooLarge(limit: maxBodyBytes) }
+            body = inflated
         }
         var receipt = OTLPReceipt()
         var spans: [Span] = []
@@ -99,7 +97,7 @@ public struct OTLPReceiver: Sendable {
             switch signal {
             case .traces:
                 var decoded = encoding == .json ? try OTLPJSON.decodeTraces(body) : try OTLPProtobuf.decodeTraces(body)
-                receipt.sampledOut = sampler.apply(to: &decoded.spans)
+                _ = sampler.apply(to: &decoded.spans)
                 (receipt.rejected, receipt.problem, spans) = (decoded.rejected, decoded.firstProblem, decoded.spans)
                 receipt.completedTraces = spans.filter { $0.parentSpanID == nil }.map(\.traceID)
             case .metrics:
@@ -110,8 +108,7 @@ public struct OTLPReceiver: Sendable {
             throw .undecodable(BlackholeError.line(error))
         }
         do {
-            let written = try await queue.commit(spans: spans, samples: samples)
-            receipt.duplicates = written.duplicates
+            _ = try await queue.commit(spans: spans, samples: samples)
             receipt.accepted = spans.count + samples.count
         } catch is CommitQueue.Full {
             throw .overloaded
