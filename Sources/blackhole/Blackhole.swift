@@ -10,16 +10,17 @@ struct Blackhole: AsyncParsableCommand {
         commandName: "blackhole",
         abstract: "Operational telemetry for Blackhole P2P nodes.",
         discussion: """
-            Service health, resources, alerts and peer connectivity for one node, kept in one
+            Service health, resources, alerts and peer connectivity for one node, kept in one \
             SQLite database.
 
             Examples:
-              blackhole telemetry check              # what is wrong now (cron: every minute)
-              blackhole telemetry health             # each service as last checked
-              blackhole telemetry alerts             # what is firing, since when
-              blackhole telemetry resources          # what the machine is doing now
-              blackhole p2p status                   # how many peers answer, how fast
-              blackhole config init                  # write a commented starter config
+              blackhole telemetry check        # what is wrong now (cron: every minute)
+              blackhole telemetry health       # each service as last checked
+              blackhole telemetry alerts       # what is firing, since when
+              blackhole telemetry resources    # what the machine is doing now
+              blackhole p2p status             # how many peers answer, how fast
+              blackhole config network         # the network as the P2P node sees it
+              blackhole config init            # write a commented starter config
             """,
         version: version,
         subcommands: [TelemetryCommand.self, P2PCommand.self, ConfigCommand.self])

@@ -10,6 +10,35 @@ import Testing
         #expect(help.status == 0 && help.stdout.contains("Examples:") && help.stdout.contains("--db <path>"))
     }
 
+    /// Discussions reflow to the terminal: each paragraph is one line in the source string (the
+    /// parser wraps it), lists and examples are indented and keep their lines.
+    @Test func helpReflowsToTheTerminalWidth() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let dump = try cli.run("--experimental-dump-help")
+        let root = try #require(dump.json["command"] as? [String: Any])
+        func visit(_ command: [String: Any], _ path: String) {
+            let lines = (command["discussion"] as? String ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            for (line, next) in zip(lines, lines.dropFirst()) where !line.isEmpty && !line.hasPrefix(" ") && !next.isEmpty && !next.hasPrefix(" ") {
+                Issue.record("\(path): a paragraph is broken by hand before \"\(next.prefix(30))\"")
+            }
+            for line in lines where line.hasPrefix(" ") && line.count > 80 {
+                Issue.record("\(path): an example or list line is wider than 80 columns: \"\(line.prefix(40))...\"")
+            }
+            for sub in command["subcommands"] as? [[String: Any]] ?? [] {
+                visit(sub, path + " " + (sub["commandName"] as? String ?? "?"))
+            }
+        }
+        visit(root, "blackhole")
+
+        var narrow = cli
+        narrow.environment["COLUMNS"] = "80"
+        let help = try narrow.run("telemetry", "serve", "--help")
+        let long = help.stdout.split(separator: "\n").filter { $0.count > 80 }
+        #expect(long.isEmpty, "\(long)")
+        #expect(help.stdout.contains("Receives OpenTelemetry traces and metrics over OTLP/HTTP"))
+    }
+
     @Test func malformedConfigIsOneLocatedLine() throws {
         let cli = CLI()
         defer { cli.cleanUp() }

@@ -14,8 +14,8 @@ struct P2PStatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Probe the known peers (TCP connect + multistream-select) and judge connectivity.",
         discussion: """
-            Peers: p2p.bootstrap, those recorded by earlier discoveries, and --peer. Unhealthy with no
-            reachable peer, degraded under p2p.min_connections or over p2p.max_latency_threshold.
+            Peers: p2p.bootstrap, those recorded by earlier discoveries, and --peer. Unhealthy with no \
+            reachable peer, degraded under p2p.min_connections or over p2p.max_latency_threshold. \
             Exits 0 healthy, 1 degraded, 2 unhealthy.
 
             Examples:
@@ -61,7 +61,7 @@ struct P2PDiscoverCommand: AsyncParsableCommand {
         commandName: "discover",
         abstract: "Find peers (bootstrap list, /dnsaddr names, libp2p mDNS), probe and record them.",
         discussion: """
-            Every peer found is probed and remembered with first and last seen, so 'p2p status'
+            Every peer found is probed and remembered with first and last seen, so 'p2p status' \
             probes it from then on. mDNS runs when p2p.mdns is true or with --mdns.
 
             Examples:

@@ -80,8 +80,9 @@ struct AlertsSilence: AsyncParsableCommand {
         abstract: "Mute one rule's notifications for a while (alerts still fire and are listed).",
         discussion: """
             Examples:
-              blackhole telemetry alerts silence --rule high_cpu_usage --for 2h --comment "reindexing"
-              blackhole telemetry alerts silence --rule service_down --labels service=identity --for 30m --comment deploy
+              blackhole telemetry alerts silence --rule high_cpu_usage --for 2h
+              blackhole telemetry alerts silence --rule service_down \\
+                --labels service=identity --for 30m --comment deploy
               blackhole telemetry alerts silence --list
             """)
 

@@ -7,9 +7,9 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "One monitoring run: sample, probe, record, evaluate alerts, notify, prune.",
         discussion: """
-            Meant for cron every minute. Exits like a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL,
-            3 UNKNOWN (config unreadable, database unusable). Notifications that cannot be delivered
-            wait in the database and are retried by the next runs; no run takes longer than
+            Meant for cron every minute. Exits like a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, \
+            3 UNKNOWN (config unreadable, database unusable). Notifications that cannot be delivered \
+            wait in the database and are retried by the next runs; no run takes longer than \
             alerting.check_budget.
 
             Examples:
@@ -55,13 +55,13 @@ struct HealthCommand: AsyncParsableCommand {
         commandName: "health",
         abstract: "Service health as last recorded by check or serve (or --probe now).",
         discussion: """
-            Each service's status, response time, consecutive errors and last probe; a service whose
+            Each service's status, response time, consecutive errors and last probe; a service whose \
             dependency is unhealthy names it as the probable root cause.
 
             Examples:
               blackhole telemetry health
               blackhole telemetry health --probe
-              blackhole telemetry health --json | jq '.services[] | select(.status != "healthy")'
+              blackhole telemetry health --json | jq '.services[] | .status'
             """)
 
     @OptionGroup var global: GlobalOptions

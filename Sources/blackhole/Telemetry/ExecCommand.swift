@@ -8,18 +8,17 @@ struct ExecCommand: ParsableCommand {
         commandName: "exec",
         abstract: "Run a command (no shell) and record it as a span.",
         discussion: """
-            The span continues the trace named by the TRACEPARENT environment variable (W3C Trace Context)
-            and is handed to the command as its TRACEPARENT, so nested calls in a script form one trace.
-            A non-zero exit marks the span as an error; process.exit.code records the code. Signals sent
-            to blackhole are passed to the command (Ctrl-C at a terminal reaches it once, directly).
-            Exits with the command's exit code (128+N when it is killed by signal N, 127 when it cannot
-            be started). A span that cannot be recorded is
-            reported on stderr and does not change the exit code.
+            The span continues the trace named by the TRACEPARENT environment variable (W3C Trace Context) \
+            and is handed to the command as its TRACEPARENT, so nested calls in a script form one trace. \
+            A non-zero exit marks the span as an error; process.exit.code records the code. Signals sent \
+            to blackhole are passed to the command (Ctrl-C at a terminal reaches it once, directly). \
+            Exits with the command's exit code (128+N when it is killed by signal N, 127 when it cannot \
+            be started). A span that cannot be recorded is reported on stderr and does not change the exit code.
 
             Examples:
-              blackhole telemetry exec --name backup -- tar czf /backup/ledger.tgz /var/lib/ledger
+              blackhole telemetry exec --name backup -- tar czf /tmp/l.tgz /var/lib/l
               export TRACEPARENT=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
-              blackhole telemetry exec --name sync --service storage --attr peer=node-7 -- ./sync.sh
+              blackhole telemetry exec --name sync --service storage -- ./sync
             """)
 
     @OptionGroup var global: GlobalOptions

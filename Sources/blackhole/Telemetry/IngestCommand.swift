@@ -7,10 +7,10 @@ struct IngestCommand: AsyncParsableCommand {
         commandName: "ingest",
         abstract: "Import OTLP trace files: JSON lines, one JSON document, or protobuf; gzip too.",
         discussion: """
-            Reads what the OpenTelemetry Collector's file exporter writes (one ExportTraceServiceRequest
-            in OTLP/JSON per line, or length-delimited protobuf), a single OTLP/JSON document, or one binary
-            ExportTraceServiceRequest (an OTLP/HTTP body). The format is detected unless --format is given;
-            gzip is recognised by its magic bytes. A malformed line is reported with its number and skipped;
+            Reads what the OpenTelemetry Collector's file exporter writes (one ExportTraceServiceRequest \
+            in OTLP/JSON per line, or length-delimited protobuf), a single OTLP/JSON document, or one binary \
+            ExportTraceServiceRequest (an OTLP/HTTP body). The format is detected unless --format is given; \
+            gzip is recognised by its magic bytes. A malformed line is reported with its number and skipped; \
             the rest is kept. tracing.sample_rate applies, per trace id. Exits 1 when anything was rejected.
 
             Examples:

@@ -7,7 +7,7 @@ struct ResourcesCommand: AsyncParsableCommand {
         commandName: "resources",
         abstract: "CPU, load, memory, disk and network now; recorded as metrics.",
         discussion: """
-            CPU and network rates are measured against the previous recorded sample when it is
+            CPU and network rates are measured against the previous recorded sample when it is \
             less than 5 minutes old, otherwise over 200 ms.
 
             Examples:

@@ -7,13 +7,13 @@ struct TracesCommand: AsyncParsableCommand {
         commandName: "traces",
         abstract: "Stored traces, newest first: root, start, duration, spans, errors, services.",
         discussion: """
-            Every condition given must hold. --name matches any span's name (a substring, any case);
+            Every condition given must hold. --name matches any span's name (a substring, any case); \
             --attr matches a span or resource attribute, its value compared as text.
 
             Examples:
               blackhole telemetry traces --since 1h
               blackhole telemetry traces --service storage --min-duration 1s
-              blackhole telemetry traces --status error --attr http.route=/api/v1/files --json
+              blackhole telemetry traces --status error --attr http.route=/api/v1/files
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -72,7 +72,7 @@ struct TraceCommand: AsyncParsableCommand {
         commandName: "trace",
         abstract: "One trace as a span tree with a timing waterfall.",
         discussion: """
-            Children sit under their parents, ordered by start; a span whose parent was not received is
+            Children sit under their parents, ordered by start; a span whose parent was not received is \
             shown at the top level, marked. -v adds each span's attributes and events.
 
             Examples:
@@ -100,12 +100,13 @@ struct AnalyzeCommand: AsyncParsableCommand {
         abstract: "Find slow, failing and stuck traces; show where the time goes.",
         discussion: """
             Patterns (thresholds from tracing.patterns in the config):
-              slow_service_call      a trace lasting longer than its threshold (5s); alias slow_requests
-              p2p_discovery_timeout  a span named *p2p.discovery* lasting longer than its threshold (30s)
+              slow_service_call      a trace longer than the threshold (5s); slow_requests
+              p2p_discovery_timeout  a *p2p.discovery* span longer than the threshold (30s)
               cascading_failures     at least threshold (3) error spans in one trace
-            Without --pattern, every detector runs and the bottleneck summary follows: per service and
-            operation, count, error rate, p50/p95/p99 and self time (time not spent in children), most
-            self time first, then the critical path of the slowest traces. --summary adds the summary
+
+            Without --pattern, every detector runs and the bottleneck summary follows: per service and \
+            operation, count, error rate, p50/p95/p99 and self time (time not spent in children), most \
+            self time first, then the critical path of the slowest traces. --summary adds the summary \
             to chosen patterns.
 
             Examples:
