@@ -42,6 +42,8 @@ public final class FixtureProcess: @unchecked Sendable {
     public let firstLine: String
     private let process: Process
 
+    public var pid: Int32 { process.processIdentifier }
+
     public init(_ command: [String]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -18,7 +18,7 @@ enum ConfigDecoding {
         }
         guard let root else { return (config, []) }  // An empty file means "all defaults".
         let document = YAMLValue(node: root, path: "", problems: problems)
-        let sections = ["storage", "health", "resources", "p2p", "tracing", "alerting", "alert_rules", "notification_channels"]
+        let sections = ["storage", "health", "resources", "p2p", "serve", "tracing", "alerting", "alert_rules", "notification_channels"]
         var located = Located()
         for (key, value) in document.mapping(known: sections) ?? [] {
             switch key {
@@ -26,6 +26,7 @@ enum ConfigDecoding {
             case "health": located.services = decodeHealth(value, into: &config.health)
             case "resources": decodeResources(value, into: &config.resources)
             case "p2p": decodeP2P(value, into: &config.p2p)
+            case "serve": decodeServe(value, into: &config.serve)
             case "tracing": decodeTracing(value, into: &config.tracing)
             case "alerting": decodeAlerting(value, into: &config.alerting)
             case "alert_rules":
@@ -132,24 +133,55 @@ enum ConfigDecoding {
     }
 
     private static func decodeP2P(_ value: YAMLValue, into p2p: inout P2PSettings) {
-        for (key, value) in value.mapping(known: ["min_connections", "max_latency_threshold", "bootstrap", "mdns"]) ?? [] {
+        let keys = ["min_connections", "max_latency_threshold", "bootstrap", "mdns", "listen_addresses"]
+        for (key, value) in value.mapping(known: keys) ?? [] {
             switch key {
             case "min_connections":
                 guard let count = value.int() else { continue }
                 if count < 0 { value.problem("must not be negative") }
                 p2p.minConnections = count
             case "max_latency_threshold": p2p.maxLatencyThreshold = positive(value) ?? p2p.maxLatencyThreshold
-            case "bootstrap":
-                p2p.bootstrap = value.sequence()?.compactMap { item in
-                    guard let text = item.string() else { return nil }
-                    do {
-                        return try Multiaddr(text).description
-                    } catch {
-                        item.problem(BlackholeError.line(error))
-                        return nil
-                    }
-                } ?? []
+            case "bootstrap": p2p.bootstrap = multiaddrs(value)
+            case "listen_addresses":
+                p2p.listenAddresses = multiaddrs(value) { address in
+                    address.socket == nil ? "\(address) is not a listen address (/ip4|ip6|dns*/HOST/tcp|udp/PORT...)" : nil
+                }
             default: p2p.mdns = value.bool() ?? p2p.mdns
+            }
+        }
+    }
+
+    /// A list of multiaddrs in their canonical text; each one that does not parse, or that
+    /// `refuse` has a reason against, is a located problem.
+    private static func multiaddrs(_ value: YAMLValue, refuse: (Multiaddr) -> String? = { _ in nil }) -> [String] {
+        value.sequence()?.compactMap { item in
+            guard let text = item.string() else { return nil }
+            do {
+                let address = try Multiaddr(text)
+                if let reason = refuse(address) {
+                    item.problem(reason)
+                    return nil
+                }
+                return address.description
+            } catch {
+                item.problem(BlackholeError.line(error))
+                return nil
+            }
+        } ?? []
+    }
+
+    private static func decodeServe(_ value: YAMLValue, into serve: inout ServeAddresses) {
+        for (key, value) in value.mapping(known: ["listen", "grpc_listen"]) ?? [] {
+            if key == "grpc_listen" && value.isNull {
+                serve.grpcListen = nil
+                continue
+            }
+            guard let text = value.string() else { continue }
+            do {
+                let address = try ListenAddress(parsing: text, option: "serve.\(key)")
+                if key == "listen" { serve.listen = address } else { serve.grpcListen = address }
+            } catch {
+                value.problem("\"\(text)\" is not HOST:PORT (e.g. 127.0.0.1:4318)")
             }
         }
     }

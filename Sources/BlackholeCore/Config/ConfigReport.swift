@@ -52,6 +52,7 @@ indirect enum ConfigTree: Encodable {
     case bool(Bool)
     case list([ConfigTree])
     case map([(String, ConfigTree)])
+    case null
 
     var yaml: Node {
         switch self {
@@ -61,6 +62,7 @@ indirect enum ConfigTree: Encodable {
         case .bool(let value): Node(value ? "true" : "false", Tag(.bool))
         case .list(let items): Node(items.map(\.yaml), Tag(.seq), items.isEmpty ? .flow : .block)
         case .map(let entries): Node(entries.map { (Node($0.0), $0.1.yaml) }, Tag(.map), entries.isEmpty ? .flow : .block)
+        case .null: Node("null", Tag(.null))
         }
     }
 
@@ -82,6 +84,7 @@ indirect enum ConfigTree: Encodable {
         case .map(let entries):
             var c = encoder.container(keyedBy: Key.self)
             for (key, value) in entries { try c.encode(value, forKey: Key(key)) }
+        case .null: var c = encoder.singleValueContainer(); try c.encodeNil()
         }
     }
 }
@@ -155,6 +158,11 @@ enum ConfigDocument {
                 ("max_latency_threshold", duration(config.p2p.maxLatencyThreshold)),
                 ("bootstrap", strings(config.p2p.bootstrap)),
                 ("mdns", .bool(config.p2p.mdns)),
+                ("listen_addresses", strings(config.p2p.listenAddresses)),
+            ])),
+            ("serve", .map([
+                ("listen", .string(config.serve.listen.description)),
+                ("grpc_listen", config.serve.grpcListen.map { .string($0.description) } ?? .null),
             ])),
             ("tracing", .map([("sample_rate", .number(config.tracing.sampleRate)), ("patterns", .map(patterns))])),
             ("alerting", .map([

@@ -7,6 +7,7 @@ public struct Configuration: Sendable, Equatable {
     public var health = HealthSettings()
     public var resources = ResourceSettings()
     public var p2p = P2PSettings()
+    public var serve = ServeAddresses()
     public var tracing = TracingSettings()
     public var alerting = AlertingSettings()
     public var alertRules: [AlertRule] = []
@@ -63,6 +64,17 @@ public struct P2PSettings: Sendable, Equatable {
     public var maxLatencyThreshold: TimeInterval = 0.5
     public var bootstrap: [String] = []
     public var mdns = false
+    /// Where this node's own P2P daemon listens (multiaddrs); `config network` checks them.
+    public var listenAddresses: [String] = []
+}
+
+/// Where `telemetry serve` listens unless its flags say otherwise.
+public struct ServeAddresses: Sendable, Equatable {
+    public var listen = ListenAddress(host: "127.0.0.1", port: 4318)
+    /// nil: no OTLP/gRPC listener.
+    public var grpcListen: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 4317)
+
+    public init() {}
 }
 
 public struct TracingSettings: Sendable, Equatable {

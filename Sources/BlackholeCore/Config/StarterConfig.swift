@@ -40,6 +40,11 @@ public enum StarterConfig {
       max_latency_threshold: 500ms
       bootstrap: []         # multiaddrs, e.g. /ip4/192.0.2.10/tcp/4001/p2p/12D3KooW...
       mdns: false
+      listen_addresses: []  # where this node's P2P daemon listens, e.g. [/ip4/0.0.0.0/tcp/4001]; `config network` checks them
+
+    serve:                  # `telemetry serve`; its --listen and --grpc-listen flags win over these
+      listen: 127.0.0.1:4318        # OTLP/HTTP, /health, /metrics, dashboard; beyond loopback needs a token
+      grpc_listen: 127.0.0.1:4317   # OTLP/gRPC; empty for none
 
     tracing:
       sample_rate: 1.0      # share of traces kept at ingestion, decided per trace id

@@ -40,7 +40,7 @@ struct YAMLValue {
         return nil
     }
 
-    private var isNull: Bool {
+    var isNull: Bool {
         if case .scalar(let scalar) = node { return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) }
         return false
     }

@@ -49,11 +49,7 @@ public struct PeerDiscovery: Sendable {
         guard let text = try? String(contentsOfFile: resolvConf, encoding: .utf8) else {
             throw BlackholeError(.environment, "\(resolvConf): cannot read; no DNS resolver to resolve /dnsaddr names")
         }
-        let servers = text.split(separator: "\n").compactMap { line -> String? in
-            let words = line.split(whereSeparator: \.isWhitespace)
-            return words.count >= 2 && words[0] == "nameserver" ? String(words[1]) : nil
-        }
-        guard let server = servers.first(where: { Multiaddr.isIP($0, family: AF_INET) }) else {
+        guard let server = ResolvConf(parsing: text).nameservers.first(where: { Multiaddr.isIP($0, family: AF_INET) }) else {
             throw BlackholeError(.environment, "\(resolvConf): no IPv4 nameserver; cannot resolve /dnsaddr names")
         }
         return server

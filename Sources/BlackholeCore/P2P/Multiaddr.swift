@@ -98,14 +98,37 @@ public struct Multiaddr: Sendable, Hashable, CustomStringConvertible {
     /// Host and port when this is a plain TCP address (`/ip4|ip6|dns*/H/tcp/P[/p2p/ID]`): the
     /// only kind a TCP connect plus multistream-select can probe.
     public var tcpTarget: (host: String, port: UInt16)? {
-        guard components.count >= 2, case .tcp(let port) = components[1] else { return nil }
+        guard let socket, socket.transport == .tcp else { return nil }
         let rest = components.dropFirst(2)
         guard rest.isEmpty || (rest.count == 1 && peerID != nil) else { return nil }
+        return (socket.host, socket.port)
+    }
+
+    /// The host (an address or a name), its address family, transport and port when this names
+    /// a socket: `/ip4|ip6|dns|dns4|dns6/HOST/tcp|udp/PORT[/...]`.
+    public var socket: (host: String, family: Int32, transport: LocalSocket.Transport, port: UInt16)? {
+        guard components.count >= 2 else { return nil }
+        let host: String, family: Int32
         switch components[0] {
-        case .ip4(let host), .ip6(let host), .dns(let host), .dns4(let host), .dns6(let host): return (host, port)
+        case .ip4(let name), .dns4(let name): (host, family) = (name, AF_INET)
+        case .ip6(let name), .dns6(let name): (host, family) = (name, AF_INET6)
+        case .dns(let name): (host, family) = (name, AF_UNSPEC)
+        default: return nil
+        }
+        switch components[1] {
+        case .tcp(let port): return (host, family, .tcp, port)
+        case .udp(let port): return (host, family, .udp, port)
         default: return nil
         }
     }
+
+    /// The same address with its first component (a DNS name) replaced by a resolved IP address.
+    public func replacingHost(with address: String) -> Multiaddr {
+        let first: Component = address.contains(":") ? .ip6(address) : .ip4(address)
+        return Multiaddr(components: [first] + components.dropFirst())
+    }
+
+    private init(components: [Component]) { self.components = components }
 
     /// Why `tcpTarget` is nil, for the operator.
     public var unprobeableReason: String? {

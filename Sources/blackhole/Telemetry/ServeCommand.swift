@@ -8,33 +8,36 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "OTLP receiver (HTTP and gRPC), /health, /metrics, live stream and dashboard; runs check on its interval.",
         discussion: """
-            Receives OpenTelemetry traces and metrics over OTLP/HTTP (POST /v1/traces, /v1/metrics;
-            protobuf or JSON, gzip) and OTLP/gRPC (TraceService/Export, MetricsService/Export) and
+            Receives OpenTelemetry traces and metrics over OTLP/HTTP (POST /v1/traces, /v1/metrics; \
+            protobuf or JSON, gzip) and OTLP/gRPC (TraceService/Export, MetricsService/Export) and \
             answers a request only once its data is committed. Also serves:
-              GET /health             200 healthy or degraded, 503 unhealthy; JSON per service
-              GET /metrics            latest value of every stored series, Prometheus text format
-              GET /                   dashboard (services, alerts, CPU and memory, traces)
-              /telemetry/stream       WebSocket of health_update, metric_update, alert, trace_completed
-            Every health.check_interval it runs what `telemetry check` runs (cron and serve can share a
-            database). Listening beyond loopback needs --auth-token (a bearer token every endpoint but
-            /health requires; ?token= for browsers) unless --insecure. Port 0 picks a free port; the
-            addresses are printed once listening (--json: one JSON line). SIGTERM or SIGINT: stop
+              GET /health          200 healthy or degraded, 503 unhealthy; JSON per service
+              GET /metrics         latest value of every stored series, Prometheus format
+              GET /                dashboard (services, alerts, CPU and memory, traces)
+              /telemetry/stream    WebSocket: health_update, metric_update, alert,
+                                   trace_completed
+
+            Every health.check_interval it runs what `telemetry check` runs (cron and serve can share a \
+            database). Listening beyond loopback needs --auth-token (a bearer token every endpoint but \
+            /health requires; ?token= for browsers) unless --insecure. Port 0 picks a free port; the \
+            addresses are printed once listening (--json: one JSON line). SIGTERM or SIGINT: stop \
             accepting, finish and commit what is in flight, exit 0.
 
             Examples:
               blackhole telemetry serve
-              blackhole telemetry serve --listen 0.0.0.0:4318 --grpc-listen 0.0.0.0:4317 --auth-token "$TOKEN"
+              blackhole telemetry serve --listen 0.0.0.0:4318 --auth-token "$TOKEN"
               blackhole telemetry serve --forward-otlp http://collector:4318
               blackhole telemetry serve --listen 127.0.0.1:0 --no-grpc --json
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("OTLP/HTTP, /health, /metrics and dashboard address.", valueName: "host:port"))
-    var listen = "127.0.0.1:4318"
+    @Option(help: ArgumentHelp("OTLP/HTTP, /health, /metrics and dashboard address (default: serve.listen, 127.0.0.1:4318).",
+                               valueName: "host:port"))
+    var listen: String?
 
-    @Option(help: ArgumentHelp("OTLP/gRPC address.", valueName: "host:port"))
-    var grpcListen = "127.0.0.1:4317"
+    @Option(help: ArgumentHelp("OTLP/gRPC address (default: serve.grpc_listen, 127.0.0.1:4317).", valueName: "host:port"))
+    var grpcListen: String?
 
     @Flag(help: "No OTLP/gRPC listener.")
     var noGrpc = false
@@ -57,9 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = global.context
+        let config = try context.loadConfig()
         var settings = ServeSettings()
-        settings.http = try ListenAddress(parsing: listen, option: "--listen")
-        settings.grpc = noGrpc ? nil : try ListenAddress(parsing: grpcListen, option: "--grpc-listen")
+        settings.http = try listen.map { try ListenAddress(parsing: $0, option: "--listen") } ?? config.serve.listen
+        settings.grpc = noGrpc ? nil : try grpcListen.map { try ListenAddress(parsing: $0, option: "--grpc-listen") } ?? config.serve.grpcListen
         settings.authToken = authToken ?? context.environment["BLACKHOLE_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         guard let bytes = ByteText.parse(maxBodySize), bytes > 0 else {
             throw BlackholeError(.usage, "--max-body-size: \"\(maxBodySize)\" is not a size (e.g. 512KiB, 8MiB)")
@@ -73,7 +77,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         settings.runChecks = !noCheck
         try settings.validate(insecure: insecure)
-        let config = try context.loadConfig()
         let store = try context.openStore(config)
         let server = TelemetryServer(settings: settings, config: config, store: store, clock: context.clock,
                                      diskPaths: context.diskPaths(config))
