@@ -780,13 +780,13 @@ _blackhole_config() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|validate|show)
+    init|validate|show|network)
         # Offer subcommand argument completions
         "_blackhole_config_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init validate show' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init validate show network' -- "${cur}"))
         ;;
     esac
 }
@@ -846,6 +846,29 @@ _blackhole_config_show() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_blackhole_config_network() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --timeout)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
