@@ -371,7 +371,7 @@ private struct TraceBuilder {
         }
         let file = dir.write("spans.jsonl", lines.joined(separator: "\n"))
         let store = try Store(path: dir.file("t.db"))
-        let report = try SpanIngestor(store, sampleRate: 0.25).ingest(paths: [file])
+        let report = try SpanIngestor(SpanStore(store), sampleRate: 0.25).ingest(paths: [file])
         let counts = try store.read { db in try Int.fetchAll(db, sql: "SELECT span_count FROM traces") }
         #expect(counts.allSatisfy { $0 == 3 })
         #expect((60...140).contains(counts.count), "kept \(counts.count) of 400 traces")
@@ -389,13 +389,13 @@ private struct TraceBuilder {
         try gzip.run()
         gzip.waitUntilExit()
         let store = try Store(path: dir.file("t.db"))
-        let report = try SpanIngestor(store).ingest(paths: [plain + ".gz"])
+        let report = try SpanIngestor(SpanStore(store)).ingest(paths: [plain + ".gz"])
         #expect(report.files.first?.compressed == true && report.files.first?.format == .jsonLines && report.accepted == 1)
 
         var truncated = try Data(contentsOf: URL(fileURLWithPath: plain + ".gz"))
         truncated.removeLast(12)
         try truncated.write(to: URL(fileURLWithPath: dir.file("cut.gz")))
-        let cut = try SpanIngestor(store).ingest(paths: [dir.file("cut.gz")])
+        let cut = try SpanIngestor(SpanStore(store)).ingest(paths: [dir.file("cut.gz")])
         #expect(cut.files.first?.problems.first?.contains("gzip") == true, "\(cut.files.first?.problems ?? [])")
     }
 }
@@ -411,5 +411,71 @@ private struct TraceBuilder {
                     "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x"] {
             #expect(TraceParent(header: bad) == nil, "\(bad)")
         }
+    }
+}
+
+/// The analyzer and `resolveTrace` behind the `SpanReader` seam, with a reader that is not
+/// SQLite: they see only query values, and build their findings from what comes back.
+@Suite struct SpanReaderSeamTests {
+    /// Hands back fixed answers and remembers the queries.
+    final class FixedReader: SpanReader, @unchecked Sendable {
+        var summaries: [TraceSummary] = []
+        var slowSpans: [Span] = []
+        private(set) var traceFilters: [TraceFilter] = []
+        private(set) var spanFilters: [SpanFilter] = []
+
+        func traces(_ filter: TraceFilter) throws -> [TraceSummary] {
+            traceFilters.append(filter)
+            return summaries
+        }
+
+        func traces(idPrefix prefix: String, limit: Int) throws -> [TraceSummary] {
+            Array(summaries.filter { $0.traceID.hex.hasPrefix(prefix) }.prefix(limit))
+        }
+
+        func trace(_ traceID: Data) throws -> [Span] { [] }
+
+        func spans(_ filter: SpanFilter) throws -> [Span] {
+            spanFilters.append(filter)
+            return slowSpans
+        }
+
+        func timings(since: Date, until: Date) throws -> SpanTimings { SpanTimings() }
+    }
+
+    static func summary(_ hex: String, seconds: Double, errors: Int = 0) -> TraceSummary {
+        TraceSummary(traceID: Data(hex: hex)!, rootService: "gateway", rootName: "POST /files", hasRoot: true,
+                     startNanos: 1_000_000_000, endNanos: 1_000_000_000 + UInt64(seconds * 1e9), spanCount: 4, errorCount: errors,
+                     services: ["gateway", "storage"])
+    }
+
+    @Test func detectorsAskForTheirWindowAndThresholds() throws {
+        let reader = FixedReader()
+        reader.summaries = [Self.summary("0af7651916cd43dd8448eb211c80319c", seconds: 7.5, errors: 3)]
+        let since = Date(timeIntervalSince1970: 1000), until = Date(timeIntervalSince1970: 2000)
+        let analyzer = TraceAnalyzer(reader, thresholds: [.slowServiceCall: 5, .cascadingFailures: 3, .p2pDiscoveryTimeout: 30])
+        let issues = try analyzer.detect(TracePattern.allCases, since: since, until: until, service: "storage")
+
+        #expect(reader.traceFilters.count == 2)
+        let slow = reader.traceFilters[0], failing = reader.traceFilters[1]
+        #expect(slow.since == since && slow.until == until && slow.service == "storage")
+        #expect(slow.longerThan == 5 && slow.minDuration == nil && slow.order == .longestFirst && slow.limit == .max)
+        #expect(failing.minErrors == 3 && failing.longerThan == nil)
+        let spans = try #require(reader.spanFilters.first)
+        #expect(spans.nameContains == "p2p.discovery" && spans.longerThan == 30 && spans.service == "storage")
+        #expect(issues.map(\.pattern) == [.slowServiceCall, .cascadingFailures])
+        #expect(issues[0].description == "gateway POST /files took 7.5s, over 5s, across 4 spans")
+        #expect(issues[0].durationMs == 7500)
+    }
+
+    @Test func prefixesResolveThroughTheReader() throws {
+        let reader = FixedReader()
+        reader.summaries = [Self.summary("0af7651916cd43dd8448eb211c80319c", seconds: 1),
+                            Self.summary("0af7ffff16cd43dd8448eb211c80319c", seconds: 1)]
+        #expect(try reader.resolveTrace("0AF765").traceID.hex == "0af7651916cd43dd8448eb211c80319c")
+        #expect(throws: BlackholeError(.usage, "0af7 is ambiguous: 0af7651916cd43dd8448eb211c80319c, 0af7ffff16cd43dd8448eb211c80319c; give more digits")) {
+            try reader.resolveTrace("0af7")
+        }
+        #expect(throws: BlackholeError(.usage, "trace id \"xyz\" is not hex (up to 32 digits)")) { try reader.resolveTrace("xyz") }
     }
 }

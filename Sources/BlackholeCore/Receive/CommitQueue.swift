@@ -10,7 +10,7 @@ public final class CommitQueue: @unchecked Sendable {
     public struct Full: Error, Sendable {}
 
     private struct Entry {
-        var spans: [PreparedSpan]
+        var spans: [EncodedSpan]
         var samples: [Sample]
         var continuation: CheckedContinuation<SpanWriteResult, any Error>
         var items: Int { spans.count + samples.count }
@@ -48,7 +48,7 @@ public final class CommitQueue: @unchecked Sendable {
     /// much is waiting (a request alone in the queue is always taken, whatever its size).
     public func commit(spans: [Span], samples: [Sample]) async throws -> SpanWriteResult {
         // The stored text is made here, on the request's own task: requests prepare in parallel.
-        let prepared = spans.map(PreparedSpan.init)
+        let prepared = spans.map(EncodedSpan.init)
         guard !prepared.isEmpty || !samples.isEmpty else { return SpanWriteResult() }
         return try await withCheckedThrowingContinuation { continuation in
             let entry = Entry(spans: prepared, samples: samples, continuation: continuation)
@@ -113,16 +113,16 @@ public final class CommitQueue: @unchecked Sendable {
     /// One transaction for the whole batch; what each request stored and found already stored.
     private func write(_ batch: [Entry]) throws -> [SpanWriteResult] {
         try store.write { db in
-            var writer = SpanWriter(db: db)
+            var inserts = SpanInsertBatch(db: db)
             var results: [SpanWriteResult] = []
             for entry in batch {
-                let before = writer.result
-                for span in entry.spans { try writer.add(span) }
+                let before = inserts.result
+                for span in entry.spans { try inserts.add(span) }
                 try MetricStore.insert(db, entry.samples)
-                results.append(SpanWriteResult(stored: writer.result.stored - before.stored,
-                                               duplicates: writer.result.duplicates - before.duplicates))
+                results.append(SpanWriteResult(stored: inserts.result.stored - before.stored,
+                                               duplicates: inserts.result.duplicates - before.duplicates))
             }
-            _ = try writer.finish()
+            _ = try inserts.finish()
             return results
         }
     }

@@ -109,16 +109,16 @@ public struct IngestProgress: Sendable {
     public let spans: Int
 }
 
-/// Reads OTLP files into the store: one thread decodes while the caller's thread writes
+/// Reads OTLP files into a span writer: one thread decodes while the caller's thread writes
 /// batches, each batch one transaction. Memory stays bounded: one message being decoded and
 /// a few batches in flight.
 public struct SpanIngestor: Sendable {
-    let store: Store
+    let writer: any SpanWriter
     let sampler: TraceSampler
     let batchSize: Int
 
-    public init(_ store: Store, sampleRate: Double = 1, batchSize: Int = 5000) {
-        self.store = store
+    public init(_ writer: any SpanWriter, sampleRate: Double = 1, batchSize: Int = 5000) {
+        self.writer = writer
         sampler = TraceSampler(rate: sampleRate)
         self.batchSize = batchSize
     }
@@ -126,7 +126,7 @@ public struct SpanIngestor: Sendable {
     public func ingest(paths: [String], encoding: IngestEncoding? = nil, clock: any WallClock = SystemClock(),
                        progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> IngestReport {
         let started = clock.now()
-        try store.prepareForBulkWrites()
+        try writer.prepareForBulkWrites()
         // Every file is opened first: a typo fails the command before anything is written.
         let readers = try paths.map { try SpanFileReader(path: $0, encoding: encoding) }
         var files: [IngestReport.File] = []
@@ -137,7 +137,7 @@ public struct SpanIngestor: Sendable {
     }
 
     private enum Message: Sendable {
-        case spans([PreparedSpan], bytesRead: Int)
+        case spans([EncodedSpan], bytesRead: Int)
         case problem(String)
         case rejected(Int)
         case sampledOut(Int)
@@ -157,7 +157,7 @@ public struct SpanIngestor: Sendable {
             switch queue.pop() {
             case .spans(let spans, let bytesRead):
                 do {
-                    let result = try SpanStore(store).write(prepared: spans)
+                    let result = try writer.write(spans)
                     file.accepted += result.stored
                     file.duplicates += result.duplicates
                 } catch {
@@ -182,7 +182,7 @@ public struct SpanIngestor: Sendable {
 
     /// Runs on the decoding thread.
     private static func decode(_ reader: SpanFileReader, sampler: TraceSampler, batchSize: Int, into queue: BoundedQueue<Message>) {
-        var batch: [PreparedSpan] = []
+        var batch: [EncodedSpan] = []
         batch.reserveCapacity(batchSize)
         func flush() -> Bool {
             guard !batch.isEmpty else { return true }
@@ -204,7 +204,7 @@ public struct SpanIngestor: Sendable {
                                   queue.push(.problem("\(unit.location): \(decoded.rejected) spans rejected, first: \(decoded.firstProblem ?? "")"))
                             else { return }
                         }
-                        batch += decoded.spans.map(PreparedSpan.init)
+                        batch += decoded.spans.map(EncodedSpan.init)
                         if batch.count >= batchSize, !flush() { return }
                     } catch let error as BlackholeError {
                         guard queue.push(.problem("\(unit.location): \(error.message)")) else { return }

@@ -12,7 +12,9 @@ import GRDBSQLite
 /// - `traces`: one summary row per trace (bounds, root, span and error counts, services), kept
 ///   up to date as spans arrive, so listing traces never aggregates a million spans; the one
 ///   index by trace id.
-public struct SpanStore: Sendable {
+///
+/// It is the `SpanWriter` and the `SpanReader` (its queries are in SpanStore+Reading.swift).
+public struct SpanStore: SpanWriter, SpanReader {
     let store: Store
 
     public init(_ store: Store) { self.store = store }
@@ -85,7 +87,7 @@ public struct SpanStore: Sendable {
             CREATE INDEX traces_by_end ON traces(end_ns);
             """)
         // Carry the first schema's spans over, through the same writer as new ones.
-        var writer = SpanWriter(db: db)
+        var writer = SpanInsertBatch(db: db)
         let old = try Row.fetchCursor(db, sql: "SELECT * FROM spans_v1")
         while let row = try old.next() {
             var span = Span(traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], name: row["name"],
@@ -94,7 +96,7 @@ public struct SpanStore: Sendable {
                             statusCode: Span.StatusCode(rawValue: row["status_code"]) ?? .unset, statusMessage: row["status_message"],
                             origin: SpanOrigin(service: row["service"]))
             span.attributes = SpanRows.attributes(row["attributes"])
-            try writer.add(PreparedSpan(span))
+            try writer.add(EncodedSpan(span))
         }
         _ = try writer.finish()
         try db.execute(sql: "DROP TABLE spans_v1")
@@ -109,68 +111,23 @@ public struct SpanStore: Sendable {
             """),
     ]
 
-    /// Writes spans in one transaction. A span already stored (same trace and span id) is
-    /// counted as a duplicate and left as it was.
-    @discardableResult
-    public func write(_ spans: [Span]) throws -> SpanWriteResult {
-        try write(prepared: spans.map(PreparedSpan.init))
-    }
-
-    /// Spans whose stored text is already made: ingestion makes it on its decoding thread.
-    func write(prepared spans: [PreparedSpan]) throws -> SpanWriteResult {
+    public func write(_ spans: [EncodedSpan]) throws -> SpanWriteResult {
         guard !spans.isEmpty else { return SpanWriteResult() }
         return try store.write { db in
-            var writer = SpanWriter(db: db)
-            for span in spans { try writer.add(span) }
-            return try writer.finish()
+            var batch = SpanInsertBatch(db: db)
+            for span in spans { try batch.add(span) }
+            return try batch.finish()
         }
     }
 
-    /// One trace's spans, by start time.
-    public func trace(_ traceID: Data) throws -> [Span] {
-        try store.read { db in
-            try Row.fetchAll(db, sql: SpanRows.select + """
-                 WHERE trace_ref = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY start_ns, spans.rowid
-                """, arguments: [traceID]).map(SpanRows.span)
-        }
-    }
-}
-
-public struct SpanWriteResult: Sendable, Equatable {
-    /// Spans newly stored.
-    public var stored = 0
-    /// Spans that were already in the database.
-    public var duplicates = 0
-
-    public init(stored: Int = 0, duplicates: Int = 0) {
-        self.stored = stored
-        self.duplicates = duplicates
-    }
-}
-
-/// A span with the stored text of its attributes, events and links, which replaces them: they are
-/// freed where they were made, not on the writing thread.
-struct PreparedSpan: Sendable {
-    let span: Span
-    let attributes: String
-    let events: String?
-    let links: String?
-
-    init(_ span: Span) {
-        attributes = SpanJSON.attributes(span.attributes)
-        events = SpanJSON.events(span.events)
-        links = SpanJSON.links(span.links)
-        var bare = span
-        bare.attributes = [:]
-        bare.events = []
-        bare.links = []
-        self.span = bare
+    public func prepareForBulkWrites() throws {
+        try store.prepareForBulkWrites()
     }
 }
 
 /// Inserts spans and keeps `span_origins` and `traces` in step, inside a transaction the caller
 /// owns. Prepared statements are reused for the whole batch.
-struct SpanWriter {
+struct SpanInsertBatch {
     private let db: Database
     private var origins: [SpanOrigin: Int64] = [:]
     private var lastOrigin: (origin: SpanOrigin, id: Int64)?
@@ -186,8 +143,8 @@ struct SpanWriter {
 
     init(db: Database) { self.db = db }
 
-    mutating func add(_ prepared: PreparedSpan) throws {
-        let span = prepared.span
+    mutating func add(_ encoded: EncodedSpan) throws {
+        let span = encoded.span
         let originID = try originID(span.origin)
         let traceRef = try traceRef(span.traceID)
         let statement = try insertSpan ?? db.makeStatement(sql: """
@@ -212,9 +169,9 @@ struct SpanWriter {
         sqlite3_bind_int64(handle, 10, Int64(clamping: span.endNanos))
         sqlite3_bind_int64(handle, 11, Int64(span.statusCode.rawValue))
         RawBind.text(handle, 12, span.statusMessage)
-        RawBind.text(handle, 13, prepared.attributes)
-        RawBind.text(handle, 14, prepared.events)
-        RawBind.text(handle, 15, prepared.links)
+        RawBind.text(handle, 13, encoded.attributes)
+        RawBind.text(handle, 14, encoded.events)
+        RawBind.text(handle, 15, encoded.links)
         try RawBind.step(handle, db)
         guard sqlite3_changes(db.sqliteConnection) > 0 else {
             result.duplicates += 1
@@ -304,49 +261,28 @@ struct SpanWriter {
     }
 }
 
-/// Reading stored spans back.
-enum SpanRows {
-    /// Spans with their origin's columns, as `span(_:)` reads them; conditions follow.
-    static let select = """
-        SELECT spans.*, span_origins.resource, span_origins.scope_name, span_origins.scope_version, span_origins.scope_attributes
-        FROM spans JOIN span_origins ON span_origins.id = spans.origin_id
-        """
-
-    private struct StoredEvent: Decodable {
-        var time_unix_nano: String
-        var name: String
-        var attributes: Attributes
+/// A row of `traces` as a summary, and as the start of what a batch adds to it.
+extension TraceSummary {
+    init(row: Row) {
+        let delta = Delta(row: row)
+        self.init(traceID: row["trace_id"], rootService: delta.rootService, rootName: delta.rootName, hasRoot: delta.hasRoot,
+                  startNanos: delta.startNanos, endNanos: delta.endNanos, spanCount: delta.spanCount, errorCount: delta.errorCount,
+                  services: delta.services.sorted())
     }
+}
 
-    private struct StoredLink: Decodable {
-        var trace_id: String
-        var span_id: String
-        var trace_state: String
-        var attributes: Attributes
-    }
-
-    static func attributes(_ text: String?) -> Attributes {
-        guard let text else { return [:] }
-        return (try? JSONDecoder().decode(Attributes.self, from: Data(text.utf8))) ?? [:]
-    }
-
-    /// A row of `spans` joined with its origin's columns.
-    static func span(_ row: Row) -> Span {
-        let decoder = JSONDecoder()
-        let events = (row["events"] as String?).flatMap { try? decoder.decode([StoredEvent].self, from: Data($0.utf8)) } ?? []
-        let links = (row["links"] as String?).flatMap { try? decoder.decode([StoredLink].self, from: Data($0.utf8)) } ?? []
-        return Span(
-            traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], name: row["name"],
-            kind: Span.Kind(rawValue: row["kind"]) ?? .unspecified, startNanos: UInt64(row["start_ns"] as Int64),
-            endNanos: UInt64(row["end_ns"] as Int64), statusCode: Span.StatusCode(rawValue: row["status_code"]) ?? .unset,
-            statusMessage: row["status_message"], attributes: attributes(row["attributes"]),
-            events: events.map { Span.Event(timeNanos: UInt64($0.time_unix_nano) ?? 0, name: $0.name, attributes: $0.attributes) },
-            links: links.map {
-                Span.Link(traceID: Data(hex: $0.trace_id) ?? Data(), spanID: Data(hex: $0.span_id) ?? Data(), traceState: $0.trace_state,
-                          attributes: $0.attributes)
-            },
-            origin: SpanOrigin(resource: attributes(row["resource"]), scopeName: row["scope_name"], scopeVersion: row["scope_version"],
-                               scopeAttributes: attributes(row["scope_attributes"])))
+extension TraceSummary.Delta {
+    init(row: Row) {
+        self.init()
+        startNanos = UInt64(row["start_ns"] as Int64)
+        endNanos = UInt64(row["end_ns"] as Int64)
+        hasRoot = row["has_root"]
+        rootService = row["root_service"]
+        rootName = row["root_name"]
+        rootStart = startNanos
+        spanCount = row["span_count"]
+        errorCount = row["error_count"]
+        services = Set(Self.decode(services: row["services"]))
     }
 }
 

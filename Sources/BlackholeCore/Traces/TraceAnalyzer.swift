@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 
 /// A detector's finding: the design document's PerformanceIssue.
 public struct PerformanceIssue: Sendable, Equatable, Encodable {
@@ -76,10 +74,10 @@ public struct CriticalPath: Sendable, Equatable, Encodable {
 
 /// Runs the pattern detectors and builds the bottleneck summary over stored spans.
 public struct TraceAnalyzer: Sendable {
-    public let spans: SpanStore
+    public let spans: any SpanReader
     public let thresholds: [TracePattern: Double]
 
-    public init(_ spans: SpanStore, thresholds: [TracePattern: Double]) {
+    public init(_ spans: any SpanReader, thresholds: [TracePattern: Double]) {
         self.spans = spans
         self.thresholds = thresholds
     }
@@ -94,32 +92,46 @@ public struct TraceAnalyzer: Sendable {
             switch pattern {
             case .slowServiceCall:
                 let limit = threshold(pattern)
-                issues += try spans.summaries(since: since, until: until, service: service,
-                                              condition: "end_ns - start_ns > ?", argument: Span.nanoseconds(limit)).map { trace in
+                var filter = window(since, until, service)
+                filter.longerThan = limit
+                issues += try spans.traces(filter).map { trace in
                     issue(trace, pattern, "\(trace.rootService) \(trace.rootName) took \(DurationText.format(trace.duration)), "
                             + "over \(DurationText.format(limit)), across \(trace.spanCount) spans")
                 }
             case .cascadingFailures:
                 let limit = Int(threshold(pattern))
-                issues += try spans.summaries(since: since, until: until, service: service,
-                                              condition: "error_count >= ?", argument: limit).map { trace in
+                var filter = window(since, until, service)
+                filter.minErrors = limit
+                issues += try spans.traces(filter).map { trace in
                     issue(trace, pattern, "\(trace.errorCount) of \(trace.spanCount) spans failed (threshold \(limit)) "
                             + "under \(trace.rootService) \(trace.rootName), across \(trace.services.joined(separator: ", "))")
                 }
             case .p2pDiscoveryTimeout:
                 let limit = threshold(pattern)
-                issues += try spans.longSpans(containing: "p2p.discovery", over: limit, since: since, until: until, service: service)
-                    .map { span in
-                        PerformanceIssue(
-                            traceID: span.traceID, pattern: pattern,
-                            description: "\(span.service) \(span.name) ran \(DurationText.format(span.duration)), "
-                                + "over \(DurationText.format(limit))",
-                            severity: pattern.severity, timestamp: span.start, durationMs: Double(span.durationNanos) / 1e6,
-                            services: [span.service])
-                    }
+                var filter = SpanFilter(since: since, until: until)
+                filter.nameContains = "p2p.discovery"
+                filter.longerThan = limit
+                filter.service = service
+                issues += try spans.spans(filter).map { span in
+                    PerformanceIssue(
+                        traceID: span.traceID, pattern: pattern,
+                        description: "\(span.service) \(span.name) ran \(DurationText.format(span.duration)), "
+                            + "over \(DurationText.format(limit))",
+                        severity: pattern.severity, timestamp: span.start, durationMs: Double(span.durationNanos) / 1e6,
+                        services: [span.service])
+                }
             }
         }
         return issues
+    }
+
+    /// Every trace starting in the window (that `service` took part in), longest first.
+    private func window(_ since: Date, _ until: Date, _ service: String?) -> TraceFilter {
+        var filter = TraceFilter(since: since, until: until)
+        filter.service = service
+        filter.order = .longestFirst
+        filter.limit = .max
+        return filter
     }
 
     private func issue(_ trace: TraceSummary, _ pattern: TracePattern, _ description: String) -> PerformanceIssue {
@@ -233,134 +245,6 @@ private struct OperationAccumulator {
     func percentile(_ quantile: Double) -> Double {
         let rank = max(0, Int((quantile * Double(durations.count)).rounded(.up)) - 1)
         return Double(durations[min(rank, durations.count - 1)]) / 1e6
-    }
-}
-
-/// What the bottleneck summary needs of a span, compactly: ids as integers, the service and
-/// operation as an index into `SpanTimings.operations`.
-struct SpanTiming {
-    var spanID: UInt64
-    var parent: UInt64
-    var operation: Int32
-    var error: Bool
-    var start: Int64
-    var end: Int64
-}
-
-/// Spans of a window, grouped by trace (each trace a contiguous range).
-struct SpanTimings {
-    var spans: [SpanTiming] = []
-    var traceIDs: [Data] = []
-    /// The spans of each trace of `traceIDs`.
-    var traceRanges: [Range<Int>] = []
-    var operations: [(service: String, name: String)] = []
-}
-
-extension SpanStore {
-    /// Summaries of traces starting in the window that meet `condition`, longest first.
-    fileprivate func summaries(since: Date, until: Date, service: String?, condition: String,
-                               argument: any DatabaseValueConvertible) throws -> [TraceSummary] {
-        var sql = "SELECT * FROM traces WHERE start_ns >= ? AND start_ns < ? AND \(condition)"
-        var arguments: [any DatabaseValueConvertible] = [Self.nanos(since), Self.nanos(until), argument]
-        if let service {
-            sql += " AND " + Self.tookPart
-            arguments.append(Self.tookPartArgument(service))
-        }
-        return try store.read { db in
-            try Row.fetchAll(db, sql: sql + " ORDER BY end_ns - start_ns DESC", arguments: StatementArguments(arguments))
-                .map(TraceSummary.init(row:))
-        }
-    }
-
-    /// Spans starting in the window whose name contains `text` and that lasted longer than `seconds`.
-    fileprivate func longSpans(containing text: String, over seconds: Double, since: Date, until: Date,
-                               service: String?) throws -> [Span] {
-        var sql = SpanRows.select + " WHERE start_ns >= ? AND start_ns < ? AND instr(name, ?) > 0 AND end_ns - start_ns > ?"
-        var arguments: [any DatabaseValueConvertible] = [Self.nanos(since), Self.nanos(until), text, Span.nanoseconds(seconds)]
-        if let service {
-            sql += " AND spans.service = ?"
-            arguments.append(service)
-        }
-        return try store.read { db in
-            try Row.fetchAll(db, sql: sql + " ORDER BY end_ns - start_ns DESC", arguments: StatementArguments(arguments))
-                .map(SpanRows.span)
-        }
-    }
-
-    /// Every span starting in the window, read column by column through SQLite's C API: a
-    /// million spans are read in well under a second.
-    fileprivate func timings(since: Date, until: Date) throws -> SpanTimings {
-        try store.read { db in
-            // In index order of start time, which is about the order rows were written: the table
-            // is read nearly sequentially. Grouping by trace happens here, not in an SQL sort.
-            let statement = try db.makeStatement(sql: """
-                SELECT trace_ref, span_id, parent_span_id, service, name, status_code, start_ns, end_ns, trace_id
-                FROM spans WHERE start_ns >= ? AND start_ns < ?
-                """)
-            try statement.setArguments([Self.nanos(since), Self.nanos(until)])
-            let handle = statement.sqliteStatement
-            var timings = SpanTimings()
-            var read: [SpanTiming] = []
-            var traceOfSpan: [Int32] = []
-            var traceIndex: [Int64: Int32] = [:]
-            var operationIndex: [String: [String: Int32]] = [:]
-            while true {
-                let step = sqlite3_step(handle)
-                if step == SQLITE_DONE { break }
-                guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
-                let traceRef = sqlite3_column_int64(handle, 0)
-                let trace: Int32
-                if let known = traceIndex[traceRef] {
-                    trace = known
-                } else {
-                    trace = Int32(timings.traceIDs.count)
-                    traceIndex[traceRef] = trace
-                    let bytes = sqlite3_column_blob(handle, 8)
-                    timings.traceIDs.append(bytes.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(handle, 8))) } ?? Data())
-                }
-                let service = Self.text(handle, 3)
-                let name = Self.text(handle, 4)
-                let operation: Int32
-                if let known = operationIndex[service]?[name] {
-                    operation = known
-                } else {
-                    operation = Int32(timings.operations.count)
-                    timings.operations.append((service, name))
-                    operationIndex[service, default: [:]][name] = operation
-                }
-                traceOfSpan.append(trace)
-                read.append(SpanTiming(
-                    spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: operation,
-                    error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
-                    start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
-            }
-            // A counting sort by trace: each trace's spans become one contiguous range.
-            var offsets = [Int](repeating: 0, count: timings.traceIDs.count + 1)
-            for trace in traceOfSpan { offsets[Int(trace) + 1] += 1 }
-            for index in offsets.indices.dropFirst() { offsets[index] += offsets[index - 1] }
-            timings.traceRanges = (0..<timings.traceIDs.count).map { offsets[$0]..<offsets[$0 + 1] }
-            var next = offsets
-            timings.spans = [SpanTiming](unsafeUninitializedCapacity: read.count) { buffer, count in
-                for (index, span) in read.enumerated() {
-                    let trace = Int(traceOfSpan[index])
-                    (buffer.baseAddress! + next[trace]).initialize(to: span)
-                    next[trace] += 1
-                }
-                count = read.count
-            }
-            return timings
-        }
-    }
-
-    /// An 8-byte id as an integer; 0 for none.
-    private static func integer(_ handle: OpaquePointer, _ column: Int32) -> UInt64 {
-        guard let bytes = sqlite3_column_blob(handle, column), sqlite3_column_bytes(handle, column) == 8 else { return 0 }
-        return bytes.loadUnaligned(as: UInt64.self)
-    }
-
-    private static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
-        return String(cString: bytes)
     }
 }
 

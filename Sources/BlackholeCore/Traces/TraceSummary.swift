@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One trace at a glance: what `traces` lists, one row of the `traces` table.
 public struct TraceSummary: Sendable, Equatable, Encodable {
@@ -36,17 +35,17 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
         try container.encode(services, forKey: .services)
     }
 
-    init(row: Row) {
-        let delta = Delta(row: row)
-        traceID = row["trace_id"]
-        rootService = delta.rootService
-        rootName = delta.rootName
-        hasRoot = delta.hasRoot
-        startNanos = delta.startNanos
-        endNanos = delta.endNanos
-        spanCount = delta.spanCount
-        errorCount = delta.errorCount
-        services = delta.services.sorted()
+    public init(traceID: Data, rootService: String, rootName: String, hasRoot: Bool, startNanos: UInt64, endNanos: UInt64,
+                spanCount: Int, errorCount: Int, services: [String]) {
+        self.traceID = traceID
+        self.rootService = rootService
+        self.rootName = rootName
+        self.hasRoot = hasRoot
+        self.startNanos = startNanos
+        self.endNanos = endNanos
+        self.spanCount = spanCount
+        self.errorCount = errorCount
+        self.services = services
     }
 
     /// What a batch of spans adds to a trace's summary, merged with what is stored.
@@ -62,18 +61,6 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
         var services: Set<String> = []
 
         init() {}
-
-        init(row: Row) {
-            startNanos = UInt64(row["start_ns"] as Int64)
-            endNanos = UInt64(row["end_ns"] as Int64)
-            hasRoot = row["has_root"]
-            rootService = row["root_service"]
-            rootName = row["root_name"]
-            rootStart = startNanos
-            spanCount = row["span_count"]
-            errorCount = row["error_count"]
-            services = Set(Self.decode(services: row["services"]))
-        }
 
         mutating func add(_ span: Span, service: String) {
             startNanos = min(startNanos, span.startNanos)

@@ -36,7 +36,7 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let context = global.context
         let config = try context.loadConfig()
-        let ingestor = SpanIngestor(try context.openStore(config), sampleRate: config.tracing.sampleRate)
+        let ingestor = SpanIngestor(SpanStore(try context.openStore(config)), sampleRate: config.tracing.sampleRate)
         let progress = ProgressLine(enabled: !global.quiet && isatty(STDERR_FILENO) == 1)
         let report: IngestReport
         do {

@@ -1,0 +1,168 @@
+import Foundation
+
+/// Where spans go. Ingestion (files, `serve`, `exec`, the P2P probes) writes through this and
+/// never sees how spans are kept; `SpanStore` keeps them in SQLite.
+public protocol SpanWriter: Sendable {
+    /// Stores the spans in one transaction. A span already stored (same trace and span id, as
+    /// after an exporter's retry) is counted as a duplicate and left as it was.
+    func write(_ spans: [EncodedSpan]) throws -> SpanWriteResult
+    /// A long run of batches follows (`ingest`): the store may trade memory for speed.
+    func prepareForBulkWrites() throws
+}
+
+extension SpanWriter {
+    @discardableResult
+    public func write(_ spans: [Span]) throws -> SpanWriteResult {
+        try write(spans.map(EncodedSpan.init))
+    }
+}
+
+/// What `traces`, `trace`, `analyze`, `check`'s detectors and the dashboard read. Queries are
+/// values (`TraceFilter`, `SpanFilter`); how they are answered is the store's business.
+public protocol SpanReader: Sendable {
+    /// Trace summaries matching every condition of the filter, in its order.
+    func traces(_ filter: TraceFilter) throws -> [TraceSummary]
+    /// Summaries of the traces whose id starts with `prefix` (lowercase hex), at most `limit`.
+    func traces(idPrefix prefix: String, limit: Int) throws -> [TraceSummary]
+    /// One trace's spans, by start time.
+    func trace(_ traceID: Data) throws -> [Span]
+    /// Spans matching every condition of the filter, longest first.
+    func spans(_ filter: SpanFilter) throws -> [Span]
+    /// Every span starting in `[since, until)`, compactly, grouped by trace: what the
+    /// bottleneck summary needs of a million spans.
+    func timings(since: Date, until: Date) throws -> SpanTimings
+}
+
+extension SpanReader {
+    /// The summary of the one trace whose id is, or starts with, `text` (hex).
+    public func resolveTrace(_ text: String) throws -> TraceSummary {
+        let prefix = text.lowercased()
+        guard !prefix.isEmpty, prefix.count <= 32, prefix.utf8.allSatisfy({ Data.nibble($0) != nil }) else {
+            throw BlackholeError(.usage, "trace id \"\(text)\" is not hex (up to 32 digits)")
+        }
+        let matches = try traces(idPrefix: prefix, limit: 6)
+        switch matches.count {
+        case 0: throw BlackholeError(.usage, "no stored trace has an id starting with \(prefix)")
+        case 1: return matches[0]
+        default:
+            let shown = matches.prefix(5).map(\.traceID.hex).joined(separator: ", ")
+            throw BlackholeError(.usage, "\(prefix) is ambiguous: \(shown)\(matches.count > 5 ? ", …" : ""); give more digits")
+        }
+    }
+}
+
+/// Which traces to list: every condition set must hold.
+public struct TraceFilter: Sendable {
+    public enum Status: String, Sendable, CaseIterable {
+        case error, ok
+    }
+
+    public enum Order: Sendable {
+        case newestFirst, longestFirst
+    }
+
+    public var since: Date
+    public var until: Date?
+    /// A service that took part in the trace.
+    public var service: String?
+    /// A substring of any span's name, case-insensitive.
+    public var name: String?
+    /// At least this long.
+    public var minDuration: TimeInterval?
+    /// Strictly longer than this (a detector's threshold).
+    public var longerThan: TimeInterval?
+    public var maxDuration: TimeInterval?
+    public var status: Status?
+    /// At least this many error spans.
+    public var minErrors: Int?
+    /// Span or resource attributes, each `key=value` with the value compared as text. Keys
+    /// cannot hold quotes or backslashes.
+    public var attributes: [(key: String, value: String)] = []
+    public var order = Order.newestFirst
+    public var limit = 20
+
+    public init(since: Date, until: Date? = nil) {
+        self.since = since
+        self.until = until
+    }
+}
+
+/// Which spans to read: every condition set must hold.
+public struct SpanFilter: Sendable {
+    public var since: Date
+    public var until: Date
+    /// A substring of the span's name, case-sensitive.
+    public var nameContains: String?
+    /// Strictly longer than this.
+    public var longerThan: TimeInterval?
+    public var service: String?
+
+    public init(since: Date, until: Date) {
+        self.since = since
+        self.until = until
+    }
+}
+
+/// A span with its attributes, events and links encoded as the OTLP/JSON text blackhole keeps,
+/// which replaces them: they are freed where they were encoded (ingestion's decoding thread),
+/// not on the writing one.
+public struct EncodedSpan: Sendable {
+    let span: Span
+    let attributes: String
+    let events: String?
+    let links: String?
+
+    public init(_ span: Span) {
+        attributes = SpanJSON.attributes(span.attributes)
+        events = SpanJSON.events(span.events)
+        links = SpanJSON.links(span.links)
+        var bare = span
+        bare.attributes = [:]
+        bare.events = []
+        bare.links = []
+        self.span = bare
+    }
+}
+
+public struct SpanWriteResult: Sendable, Equatable {
+    /// Spans newly stored.
+    public var stored = 0
+    /// Spans that were already stored.
+    public var duplicates = 0
+
+    public init(stored: Int = 0, duplicates: Int = 0) {
+        self.stored = stored
+        self.duplicates = duplicates
+    }
+}
+
+/// What the bottleneck summary needs of a span, compactly: ids as integers (0 for none), the
+/// service and operation as an index into `SpanTimings.operations`.
+public struct SpanTiming: Sendable {
+    public var spanID: UInt64
+    public var parent: UInt64
+    public var operation: Int32
+    public var error: Bool
+    public var start: Int64
+    public var end: Int64
+
+    public init(spanID: UInt64, parent: UInt64, operation: Int32, error: Bool, start: Int64, end: Int64) {
+        self.spanID = spanID
+        self.parent = parent
+        self.operation = operation
+        self.error = error
+        self.start = start
+        self.end = end
+    }
+}
+
+/// Spans of a window, grouped by trace (each trace a contiguous range of `spans`).
+public struct SpanTimings: Sendable {
+    public var spans: [SpanTiming] = []
+    public var traceIDs: [Data] = []
+    /// The spans of each trace of `traceIDs`.
+    public var traceRanges: [Range<Int>] = []
+    public var operations: [(service: String, name: String)] = []
+
+    public init() {}
+}

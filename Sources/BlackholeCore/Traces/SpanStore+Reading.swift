@@ -1,0 +1,252 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// `SpanStore` answering the `SpanReader` queries in SQL: every statement that reads spans or
+/// trace summaries is here.
+extension SpanStore {
+    public func traces(_ filter: TraceFilter) throws -> [TraceSummary] {
+        var conditions = ["start_ns >= ?"]
+        let since = Self.nanos(filter.since)
+        var arguments: [any DatabaseValueConvertible] = [since]
+        if let until = filter.until {
+            conditions.append("start_ns < ?")
+            arguments.append(Self.nanos(until))
+        }
+        if let service = filter.service {
+            conditions.append(Self.tookPart)
+            arguments.append(Self.tookPartArgument(service))
+        }
+        if let minimum = filter.minDuration {
+            conditions.append("end_ns - start_ns >= ?")
+            arguments.append(Span.nanoseconds(minimum))
+        }
+        if let threshold = filter.longerThan {
+            conditions.append("end_ns - start_ns > ?")
+            arguments.append(Span.nanoseconds(threshold))
+        }
+        if let maximum = filter.maxDuration {
+            conditions.append("end_ns - start_ns <= ?")
+            arguments.append(Span.nanoseconds(maximum))
+        }
+        switch filter.status {
+        case .error?: conditions.append("error_count > 0")
+        case .ok?: conditions.append("error_count = 0")
+        case nil: break
+        }
+        if let errors = filter.minErrors {
+            conditions.append("error_count >= ?")
+            arguments.append(errors)
+        }
+        if let name = filter.name {
+            conditions.append("id IN (SELECT trace_ref FROM spans WHERE start_ns >= ? AND name LIKE ? ESCAPE '\\')")
+            arguments += [since, "%" + Self.escapeLike(name) + "%"]
+        }
+        for (key, value) in filter.attributes {
+            // A JSON path names keys between double quotes, with no way to escape one.
+            guard !key.contains("\""), !key.contains("\\") else {
+                throw BlackholeError(.usage, "--attr: an attribute key cannot contain quotes or backslashes: \(key)")
+            }
+            let spanValue = Self.attributeText("attributes", key: key)
+            let resourceValue = Self.attributeText("resource", key: key)
+            conditions.append("""
+                id IN (SELECT trace_ref FROM spans WHERE start_ns >= ? AND (\(spanValue) = ? OR origin_id IN (
+                    SELECT id FROM span_origins WHERE \(resourceValue) = ?)))
+                """)
+            arguments += [since, value, value]
+        }
+        var sql = "SELECT * FROM traces WHERE \(conditions.joined(separator: " AND ")) ORDER BY "
+        sql += (filter.order == .newestFirst ? "start_ns DESC" : "end_ns - start_ns DESC") + " LIMIT ?"
+        arguments.append(filter.limit)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(TraceSummary.init(row:))
+        }
+    }
+
+    public func traces(idPrefix prefix: String, limit: Int) throws -> [TraceSummary] {
+        // The ids starting with the prefix lie between it padded with 0s and with fs.
+        guard let low = Data(hex: prefix.padding(toLength: 32, withPad: "0", startingAt: 0)),
+              let high = Data(hex: prefix.padding(toLength: 32, withPad: "f", startingAt: 0)) else { return [] }
+        return try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM traces WHERE trace_id BETWEEN ? AND ? LIMIT ?", arguments: [low, high, limit])
+                .map(TraceSummary.init(row:))
+        }
+    }
+
+    public func trace(_ traceID: Data) throws -> [Span] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: SpanRows.select + """
+                 WHERE trace_ref = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY start_ns, spans.rowid
+                """, arguments: [traceID]).map(SpanRows.span)
+        }
+    }
+
+    public func spans(_ filter: SpanFilter) throws -> [Span] {
+        var sql = SpanRows.select + " WHERE start_ns >= ? AND start_ns < ?"
+        var arguments: [any DatabaseValueConvertible] = [Self.nanos(filter.since), Self.nanos(filter.until)]
+        if let text = filter.nameContains {
+            sql += " AND instr(name, ?) > 0"
+            arguments.append(text)
+        }
+        if let threshold = filter.longerThan {
+            sql += " AND end_ns - start_ns > ?"
+            arguments.append(Span.nanoseconds(threshold))
+        }
+        if let service = filter.service {
+            sql += " AND spans.service = ?"
+            arguments.append(service)
+        }
+        return try store.read { db in
+            try Row.fetchAll(db, sql: sql + " ORDER BY end_ns - start_ns DESC", arguments: StatementArguments(arguments))
+                .map(SpanRows.span)
+        }
+    }
+
+    /// Every span starting in the window, read column by column through SQLite's C API: a
+    /// million spans are read in well under a second.
+    public func timings(since: Date, until: Date) throws -> SpanTimings {
+        try store.read { db in
+            // In index order of start time, which is about the order rows were written: the table
+            // is read nearly sequentially. Grouping by trace happens here, not in an SQL sort.
+            let statement = try db.makeStatement(sql: """
+                SELECT trace_ref, span_id, parent_span_id, service, name, status_code, start_ns, end_ns, trace_id
+                FROM spans WHERE start_ns >= ? AND start_ns < ?
+                """)
+            try statement.setArguments([Self.nanos(since), Self.nanos(until)])
+            let handle = statement.sqliteStatement
+            var timings = SpanTimings()
+            var read: [SpanTiming] = []
+            var traceOfSpan: [Int32] = []
+            var traceIndex: [Int64: Int32] = [:]
+            var operationIndex: [String: [String: Int32]] = [:]
+            while true {
+                let step = sqlite3_step(handle)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
+                let traceRef = sqlite3_column_int64(handle, 0)
+                let trace: Int32
+                if let known = traceIndex[traceRef] {
+                    trace = known
+                } else {
+                    trace = Int32(timings.traceIDs.count)
+                    traceIndex[traceRef] = trace
+                    let bytes = sqlite3_column_blob(handle, 8)
+                    timings.traceIDs.append(bytes.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(handle, 8))) } ?? Data())
+                }
+                let service = Self.text(handle, 3)
+                let name = Self.text(handle, 4)
+                let operation: Int32
+                if let known = operationIndex[service]?[name] {
+                    operation = known
+                } else {
+                    operation = Int32(timings.operations.count)
+                    timings.operations.append((service, name))
+                    operationIndex[service, default: [:]][name] = operation
+                }
+                traceOfSpan.append(trace)
+                read.append(SpanTiming(
+                    spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: operation,
+                    error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
+                    start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
+            }
+            // A counting sort by trace: each trace's spans become one contiguous range.
+            var offsets = [Int](repeating: 0, count: timings.traceIDs.count + 1)
+            for trace in traceOfSpan { offsets[Int(trace) + 1] += 1 }
+            for index in offsets.indices.dropFirst() { offsets[index] += offsets[index - 1] }
+            timings.traceRanges = (0..<timings.traceIDs.count).map { offsets[$0]..<offsets[$0 + 1] }
+            var next = offsets
+            timings.spans = [SpanTiming](unsafeUninitializedCapacity: read.count) { buffer, count in
+                for (index, span) in read.enumerated() {
+                    let trace = Int(traceOfSpan[index])
+                    (buffer.baseAddress! + next[trace]).initialize(to: span)
+                    next[trace] += 1
+                }
+                count = read.count
+            }
+            return timings
+        }
+    }
+
+    /// An 8-byte id as an integer; 0 for none.
+    private static func integer(_ handle: OpaquePointer, _ column: Int32) -> UInt64 {
+        guard let bytes = sqlite3_column_blob(handle, column), sqlite3_column_bytes(handle, column) == 8 else { return 0 }
+        return bytes.loadUnaligned(as: UInt64.self)
+    }
+
+    private static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
+        return String(cString: bytes)
+    }
+
+    static func nanos(_ date: Date) -> Int64 { Span.nanoseconds(date.timeIntervalSince1970) }
+
+    /// The condition on `traces` that a service took part in, with `tookPartArgument` bound: the
+    /// quoted name in the JSON array of services, so no LIKE escapes are needed.
+    static let tookPart = "instr(services, ?) > 0"
+
+    static func tookPartArgument(_ service: String) -> String {
+        var quoted = ""
+        SpanJSON.string(service, into: &quoted)
+        return quoted
+    }
+
+    private static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    /// An attribute's value as text, whatever its OTLP type (`true`, `42`, `1.5`, `GET`).
+    private static func attributeText(_ column: String, key: String) -> String {
+        let path = "'$.\"" + key.replacingOccurrences(of: "'", with: "''") + "\""
+        return """
+            CAST(COALESCE(json_extract(\(column), \(path).stringValue'), json_extract(\(column), \(path).intValue'),
+                          CASE json_extract(\(column), \(path).boolValue') WHEN 1 THEN 'true' WHEN 0 THEN 'false' END,
+                          json_extract(\(column), \(path).doubleValue')) AS TEXT)
+            """
+    }
+}
+
+/// Reading stored spans back.
+enum SpanRows {
+    /// Spans with their origin's columns, as `span(_:)` reads them; conditions follow.
+    static let select = """
+        SELECT spans.*, span_origins.resource, span_origins.scope_name, span_origins.scope_version, span_origins.scope_attributes
+        FROM spans JOIN span_origins ON span_origins.id = spans.origin_id
+        """
+
+    private struct StoredEvent: Decodable {
+        var time_unix_nano: String
+        var name: String
+        var attributes: Attributes
+    }
+
+    private struct StoredLink: Decodable {
+        var trace_id: String
+        var span_id: String
+        var trace_state: String
+        var attributes: Attributes
+    }
+
+    static func attributes(_ text: String?) -> Attributes {
+        guard let text else { return [:] }
+        return (try? JSONDecoder().decode(Attributes.self, from: Data(text.utf8))) ?? [:]
+    }
+
+    /// A row of `spans` joined with its origin's columns.
+    static func span(_ row: Row) -> Span {
+        let decoder = JSONDecoder()
+        let events = (row["events"] as String?).flatMap { try? decoder.decode([StoredEvent].self, from: Data($0.utf8)) } ?? []
+        let links = (row["links"] as String?).flatMap { try? decoder.decode([StoredLink].self, from: Data($0.utf8)) } ?? []
+        return Span(
+            traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], name: row["name"],
+            kind: Span.Kind(rawValue: row["kind"]) ?? .unspecified, startNanos: UInt64(row["start_ns"] as Int64),
+            endNanos: UInt64(row["end_ns"] as Int64), statusCode: Span.StatusCode(rawValue: row["status_code"]) ?? .unset,
+            statusMessage: row["status_message"], attributes: attributes(row["attributes"]),
+            events: events.map { Span.Event(timeNanos: UInt64($0.time_unix_nano) ?? 0, name: $0.name, attributes: $0.attributes) },
+            links: links.map {
+                Span.Link(traceID: Data(hex: $0.trace_id) ?? Data(), spanID: Data(hex: $0.span_id) ?? Data(), traceState: $0.trace_state,
+                          attributes: $0.attributes)
+            },
+            origin: SpanOrigin(resource: attributes(row["resource"]), scopeName: row["scope_name"], scopeVersion: row["scope_version"],
+                               scopeAttributes: attributes(row["scope_attributes"])))
+    }
+}
