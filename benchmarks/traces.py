@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Trace ingestion and query benchmark, release build, with its baseline in the same run.
 
-    benchmarks/traces.py [--spans 1000000] [--runs 10] [--keep DIR]
+    benchmarks/traces.py [--spans 1000000] [--runs 10] [--keep DIR] [--binary LABEL=PATH ...]
 
 1. Generates a realistic span file (benchmarks/generate_spans.py) as OTLP/JSON lines and as
    length-delimited OTLP/protobuf, and the same spans as parsed rows.
@@ -13,6 +13,9 @@
 4. Wall time, process start included, of `traces --since 1h --limit 20`,
    `traces --service storage --min-duration 1s`, `trace ID` and `analyze` on the JSON-fed
    database: median and max of --runs runs.
+
+With --binary (repeatable), steps 2 and 4 run for each binary given, side by side in the same
+run (e.g. before and after a change), instead of for the current release build.
 """
 import argparse
 import json
@@ -29,10 +32,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "blackhole")
 
 
-def ingest(path, db, env):
+def ingest(binary, path, db, env):
     # Popen + wait4 gives the child's own rusage (peak RSS), not the sum of all children.
     started = time.perf_counter()
-    process = subprocess.Popen([BIN, "telemetry", "ingest", path, "--db", db, "--json", "-q"], env=env,
+    process = subprocess.Popen([binary, "telemetry", "ingest", path, "--db", db, "--json", "-q"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out = process.stdout.read()
     err = process.stderr.read()
@@ -94,8 +97,11 @@ def main():
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keep", help="work in this folder and keep it")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--binary", action="append", default=[], metavar="LABEL=PATH",
+                        help="measure this binary (repeatable) instead of the current release build")
     args = parser.parse_args()
-    if not args.no_build:
+    binaries = [tuple(item.split("=", 1)) for item in args.binary] or [("blackhole", BIN)]
+    if not args.binary and not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "blackhole"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     work = args.keep or tempfile.mkdtemp(prefix="blackhole-traces-")
     os.makedirs(work, exist_ok=True)
@@ -110,31 +116,31 @@ def main():
         print(f"spans: {args.spans:,}   OTLP/JSON lines {os.path.getsize(jsonl) / 2**20:.0f} MiB, "
               f"OTLP/protobuf {os.path.getsize(proto) / 2**20:.0f} MiB")
         print(f"{'ingestion':<58}{'wall':>8}{'spans/s':>11}{'peak RSS':>10}{'bytes/span':>12}")
-        results = {}
-        for label, path, db in (("blackhole telemetry ingest (OTLP/JSON lines)", jsonl, "json.db"),
-                                ("blackhole telemetry ingest (OTLP/protobuf)", proto, "proto.db")):
-            db = os.path.join(work, db)
-            elapsed, peak, report = ingest(path, db, env)
-            stored = report["spans_accepted"]
-            assert stored == args.spans, f"{stored} of {args.spans} spans stored: {report}"
-            results[label] = stored / elapsed
-            print(f"{label:<58}{elapsed:>7.2f}s{stored / elapsed:>11,.0f}{peak:>7.0f} MiB{os.path.getsize(db) / stored:>12.0f}")
+        for name, binary in binaries:
+            for label, path, db in (("ingest (OTLP/JSON lines)", jsonl, "json.db"), ("ingest (OTLP/protobuf)", proto, "proto.db")):
+                db = os.path.join(work, name + "-" + db)
+                elapsed, peak, report = ingest(binary, path, db, env)
+                stored = report["spans_accepted"]
+                assert stored == args.spans, f"{stored} of {args.spans} spans stored: {report}"
+                print(f"{name + ': ' + label:<58}{elapsed:>7.2f}s{stored / elapsed:>11,.0f}{peak:>7.0f} MiB"
+                      f"{os.path.getsize(db) / stored:>12.0f}")
         elapsed, count = baseline(rows, os.path.join(work, "baseline.db"))
         print(f"{'baseline: executemany of parsed rows, same indexes':<58}{elapsed:>7.2f}s{count / elapsed:>11,.0f}"
               f"{'-':>10}{os.path.getsize(os.path.join(work, 'baseline.db')) / count:>12.0f}")
 
-        db = os.path.join(work, "json.db")
-        listed = json.loads(subprocess.run([BIN, "telemetry", "traces", "--db", db, "--json", "--limit", "1"], env=env,
-                                           capture_output=True, check=True).stdout)
-        trace_id = listed["traces"][0]["trace_id"]
         print(f"\n{'query (process start included), ' + str(args.runs) + ' runs':<58}{'median':>8}{'max':>9}")
-        for label, command in (
-                ("traces --since 1h --limit 20", ["traces", "--since", "1h", "--limit", "20"]),
-                ("traces --service storage --min-duration 1s", ["traces", "--service", "storage", "--min-duration", "1s"]),
-                ("trace ID", ["trace", trace_id]),
-                ("analyze (detectors + bottleneck summary)", ["analyze", "--since", "1h"])):
-            median, worst, _ = query([BIN, "telemetry"] + command + ["--db", db], env, args.runs)
-            print(f"{label:<58}{median * 1000:>6.0f}ms{worst * 1000:>7.0f}ms")
+        for name, binary in binaries:
+            db = os.path.join(work, name + "-json.db")
+            listed = json.loads(subprocess.run([binary, "telemetry", "traces", "--db", db, "--json", "--limit", "1"], env=env,
+                                               capture_output=True, check=True).stdout)
+            trace_id = listed["traces"][0]["trace_id"]
+            for label, command in (
+                    ("traces --since 1h --limit 20", ["traces", "--since", "1h", "--limit", "20"]),
+                    ("traces --service storage --min-duration 1s", ["traces", "--service", "storage", "--min-duration", "1s"]),
+                    ("trace ID", ["trace", trace_id]),
+                    ("analyze (detectors + bottleneck summary)", ["analyze", "--since", "1h"])):
+                median, worst, _ = query([binary, "telemetry"] + command + ["--db", db], env, args.runs)
+                print(f"{name + ': ' + label:<58}{median * 1000:>6.0f}ms{worst * 1000:>7.0f}ms")
     finally:
         if not args.keep:
             shutil.rmtree(work)
