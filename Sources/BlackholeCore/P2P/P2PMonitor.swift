@@ -1,6 +1,6 @@
 import Foundation
 
-/// The design document's P2P health: probe the peers, count the reachable ones, average the
+/// P2P health: probe the peers, count the reachable ones, average the
 /// latency over a sample of them, and compare with `min_connections` and `max_latency_threshold`.
 public struct P2PMonitor: Sendable {
     let prober: PeerProber
