@@ -86,8 +86,8 @@ public struct OutboxDelivery: Sendable {
     let senders: [String: (any NotificationSender, TimeInterval)]
     let clock: any WallClock
     let maxAge: TimeInterval
-    /// Within one run: a blip passes in a pause of a quarter or half a second; a receiver that is
-    /// down for longer is the next runs' to retry.
+    /// Within one run, pauses of up to a quarter, then half a second: time for a blip to pass. A
+    /// receiver down for longer is the next runs' to retry.
     var retry = RetryPolicy(attempts: 3, baseDelay: 0.25, maxDelay: 1, jitter: .equal)
     /// Less time than this left in the run is too little for a try to get an answer.
     static let shortestTry: TimeInterval = 0.05
