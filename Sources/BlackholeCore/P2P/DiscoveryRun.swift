@@ -25,7 +25,7 @@ public struct DiscoveryRun: Sendable {
             return found
         }
         async let local = mdns ? source("mdns", traceID: traceID, parent: rootID) { try await discovery.mdns(timeout: timeout, port: mdnsPort) } : nil
-        let sources = [try await bootstrap] + [await local].compactMap { $0 }
+        let sources = [await bootstrap] + [await local].compactMap { $0 }
 
         var origin: [String: String] = [:]
         for entry in sources {
