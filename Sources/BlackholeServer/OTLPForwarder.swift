@@ -26,8 +26,7 @@ final class OTLPForwarder: Service, Sendable {
     private let metrics: ServeMetrics
     private let capacity: Int
     private let capacityBytes: Int
-    private let attempts: Int
-    private let retryDelay: Duration
+    private let retry: RetryPolicy
     private let log: @Sendable (String) -> Void
     private let queue = Mutex(Queue())
     private let wake: AsyncStream<Void>.Continuation
@@ -46,8 +45,8 @@ final class OTLPForwarder: Service, Sendable {
         self.metrics = metrics
         self.capacity = capacity
         self.capacityBytes = capacityBytes
-        self.attempts = attempts
-        self.retryDelay = retryDelay
+        // Full jitter: every serve forwarding to one collector backs off from it at the same moment.
+        retry = RetryPolicy(attempts: attempts, baseDelay: retryDelay / .seconds(1), maxDelay: 8, jitter: .full)
         self.log = log
         (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -102,8 +101,7 @@ final class OTLPForwarder: Service, Sendable {
 
     private func send(_ batch: Batch) async {
         let url = endpoint.appendingPathComponent("v1").appendingPathComponent(batch.signal.rawValue)
-        var delay = retryDelay
-        for attempt in 1...attempts {
+        let post = { [self] (_: Int) async throws(ForwardFailure) in
             let outcome: String
             // OTLP: only these answers, or no answer, are worth retrying; others will not change.
             var retryable = true
@@ -124,13 +122,21 @@ final class OTLPForwarder: Service, Sendable {
                 outcome = "failed: \(BlackholeError.line(error))"
             }
             metrics.forwardFailed()
-            if !retryable || attempt == attempts || Task.isShuttingDownGracefully {
-                log("forward: \(url.absoluteString) \(outcome); dropped \(batch.items) \(batch.signal.items)")
-                break
-            }
-            try? await Task.sleep(for: delay)
-            delay *= 2
+            throw ForwardFailure(outcome: outcome, retryable: retryable)
         }
-        metrics.forwardDropped(batch.signal, items: batch.items)
+        do throws(ForwardFailure) {
+            try await retry.run(sleep: { try? await Task.sleep(for: .seconds($0)) }, post) { failure, _ in
+                failure.retryable && !Task.isShuttingDownGracefully
+            }
+        } catch {
+            log("forward: \(url.absoluteString) \(error.outcome); dropped \(batch.items) \(batch.signal.items)")
+            metrics.forwardDropped(batch.signal, items: batch.items)
+        }
+    }
+
+    /// A try that did not deliver: what happened, and whether another could go differently.
+    private struct ForwardFailure: Error {
+        let outcome: String
+        let retryable: Bool
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 final class ProgressLine: @unchecked Sendable {
     private let enabled: Bool
     private let lock = NSLock()
-    private var lastDrawn = Date.distantPast
+    private var lastDrawn: ContinuousClock.Instant?
     private var drawn = false
 
     init(enabled: Bool) { self.enabled = enabled }
@@ -15,8 +15,9 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        let now = Date()
-        guard now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
+        // Only a rate limit for the eye: monotonic time, nothing recorded.
+        let now = ContinuousClock.now
+        if let lastDrawn, now - lastDrawn < .milliseconds(100) { return }
         lastDrawn = now
         var text = "ingesting \(IngestReport.displayName(progress.path)): \(progress.spans) spans"
         if let total = progress.totalBytes, total > 0 {

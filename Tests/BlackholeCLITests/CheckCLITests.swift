@@ -12,8 +12,8 @@ import TestSupport
         cli = CLI()
     }
 
-    /// A node with one critical service behind `/toggle`, the seed's service_down rule (firing at
-    /// once) and a webhook channel.
+    /// A node with one critical service behind `/toggle`, the starter config's service_down rule
+    /// (firing at once here) and a webhook channel.
     func writeConfig(extraServices: String = "", webhookPath: String = "/webhook", extraChannels: String = "") -> String {
         cli.write("config.yaml", """
             health:

@@ -48,7 +48,7 @@ import TestSupport
         #expect(validate.stdout.hasPrefix("\(config):4:7: p2p.bootstrap[1]: invalid multiaddr"), "\(validate.stdout)")
     }
 
-    /// The design document's p2p_low_connectivity rule, end to end: one reachable bootstrap peer
+    /// The starter config's p2p_low_connectivity rule, end to end: one reachable bootstrap peer
     /// of min_connections 3, for the rule's duration (shortened from 1m to 2s so the test does
     /// not wait a minute; the 1m case is the evaluator's, with an injected clock).
     @Test func lowConnectivityFiresThroughCheck() async throws {

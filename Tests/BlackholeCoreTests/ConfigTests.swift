@@ -7,7 +7,7 @@ import Testing
         ConfigDecoding.decode(yaml: yaml, file: "c.yaml").1.map(\.description)
     }
 
-    @Test func starterFileIsValidAndCarriesTheSeedRules() throws {
+    @Test func starterFileIsValidAndCarriesItsRules() throws {
         let (config, problems) = ConfigDecoding.decode(yaml: StarterConfig.text)
         #expect(problems.isEmpty, "\(problems)")
         #expect(config.alertRules.map(\.id) == ["service_down", "high_cpu_usage", "p2p_low_connectivity", "high_response_time", "slow_traces",
@@ -20,13 +20,19 @@ import Testing
         #expect(config.storage.retention[.spans] == 259_200.0)
     }
 
+    @Test func withoutRulesAlertsRulesNamesTheStarterOnes() {
+        let report = AlertRulesReport(rules: [], latest: [], active: [], now: Date(timeIntervalSince1970: 0), staleness: 300)
+        #expect(report.renderText(TextStyle()) == "No alert rules configured ('blackhole config init' writes a starter config with rules "
+            + "service_down, high_cpu_usage, p2p_low_connectivity, high_response_time, slow_traces, cascading_failures).")
+    }
+
     @Test func emptyFileMeansDefaults() {
         let (config, problems) = ConfigDecoding.decode(yaml: "")
         #expect(problems.isEmpty)
         #expect(config == Configuration())
     }
 
-    @Test func readsTheDesignDocumentsKeys() throws {
+    @Test func readsEveryKey() throws {
         let (config, problems) = ConfigDecoding.decode(yaml: """
             storage: { path: /var/lib/bh.db, retention: { metrics: 12h } }
             health:

@@ -19,10 +19,10 @@ import Testing
 
     func deliver(_ store: Store, _ config: BlackholeCore.Configuration, clock: ManualClock, deadline: TimeInterval = 10) async throws -> DeliveryReport {
         try await withHTTPClient { http in
-            var delivery = OutboxDelivery(store: store, senders: notificationSenders(config.notificationChannels, http: http),
-                                          clock: clock, maxAge: config.alerting.outboxMaxAge)
-            delivery.retryDelay = 0.01
-            return try await delivery.deliver(deadline: clock.now() + deadline)
+            // Retry pauses pass on the manual clock, at once.
+            try await OutboxDelivery(store: store, senders: notificationSenders(config.notificationChannels, http: http),
+                                     clock: clock, maxAge: config.alerting.outboxMaxAge)
+                .deliver(deadline: clock.now() + deadline)
         }
     }
 
@@ -86,6 +86,26 @@ import Testing
         #expect(report.delivered == 0 && report.waiting == 5)
     }
 
+    @Test func aFailureIsTriedAgainAfterPausesWhileTheRunHasTimeForThem() async throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("t.db"))
+        let clock = ManualClock(t0)
+        try MetricStore(store).record([Sample("service.health.status", 0, labels: ["service": "x"], time: t0)])
+        _ = try AlertCycle(store: store, config: config(webhook: "http://127.0.0.1:1/unused"), clock: clock).run()
+        let receiver = DownReceiver()
+        var delivery = OutboxDelivery(store: store, senders: ["hook": (receiver, 2)], clock: clock, maxAge: 3600)
+        delivery.retry = RetryPolicy(attempts: 3, baseDelay: 1, maxDelay: 10, jitter: .equal, random: { 0 })  // pauses of 0.5s, then 1s
+
+        let report = try await delivery.deliver(deadline: t0 + 10)
+        #expect(receiver.tries == 3 && clock.now() == t0 + 1.5, "three tries, the pauses waited on the clock")
+        #expect(report.failed.first?.error == "down" && report.waiting == 1)
+
+        // Time for the first pause and a try after it, not for the second pause.
+        clock.advance(by: 60)
+        _ = try await delivery.deliver(deadline: clock.now() + 1)
+        #expect(receiver.tries == 5)
+    }
+
     @Test func overlappingDeliveriesSendEachNotificationOnce() async throws {
         let server = try FixtureServer()
         let dir = TemporaryDirectory()
@@ -124,6 +144,19 @@ import Testing
         try await sender.send(Data(#"{"alert_id":"c"}"#.utf8), timeout: 1)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines == [#"{"alert_id":"a","severity":"critical"}"#, #"{"alert_id":"b","severity":"info"}"#, #"{"alert_id":"c"}"#])
+    }
+}
+
+/// A receiver that is always down, counting the tries.
+private final class DownReceiver: NotificationSender, @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var tries: Int { lock.withLock { count } }
+
+    func send(_ payload: Data, timeout: TimeInterval) async throws {
+        lock.withLock { count += 1 }
+        throw BlackholeError(.environment, "down")
     }
 }
 

@@ -74,7 +74,7 @@ import Testing
                         connectTime: latency, latency: latency, security: [], error: nil)
     }
 
-    @Test func followsTheDesignDocument() {
+    @Test func judgesReachablePeersAgainstMinConnectionsAndLatency() {
         let settings = P2PSettings(minConnections: 3, maxLatencyThreshold: 0.5, bootstrap: [], mdns: false)
         let none = P2PStatusReport(settings: settings, peers: [], sample: 5, checkedAt: now)
         #expect(none.status == .unhealthy && !none.networkReachable && none.averageLatency == nil)
@@ -86,7 +86,7 @@ import Testing
         #expect(slow.status == .degraded && slow.reasons == ["average latency 600ms over 500ms"])
         let fine = P2PStatusReport(settings: settings, peers: (1...4).map { peer($0, latency: 0.1) }, sample: 5, checkedAt: now)
         #expect(fine.status == .healthy && fine.networkReachable)
-        // The average is over a sample of the reachable peers, as the design document measures it.
+        // The average is over a sample of the reachable peers: a few fast peers judge the network, not every far one.
         let sampled = P2PStatusReport(settings: settings, peers: [peer(1, latency: 0.1), peer(2, latency: 0.3), peer(3, latency: 2)],
                                       sample: 2, checkedAt: now)
         #expect(abs((sampled.averageLatency ?? 0) - 0.2) < 1e-9 && sampled.status == .healthy)
@@ -120,5 +120,24 @@ import Testing
         #expect(closed.state == .unreachable && closed.error?.localizedCaseInsensitiveContains("refused") == true)
         let quic = await prober.probe(try Multiaddr("/ip4/127.0.0.1/udp/4001/quic-v1"), timeout: 2)
         #expect(quic.state == .notProbed)
+    }
+}
+
+/// The spans and samples of a P2P check are timed by the clock handed in, so a test can place them.
+@Suite struct P2PMonitorTests {
+    @Test func spansAndSamplesTakeTheClocksTime() async throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("t.db"))
+        let clock = ManualClock()
+        let settings = P2PSettings(minConnections: 1, maxLatencyThreshold: 0.5, bootstrap: ["/ip4/127.0.0.1/tcp/1"], mdns: false)
+        let report = try await P2PMonitor(store: store, clock: clock).run(settings, timeout: 2)
+        #expect(report.status == .unhealthy && report.checkedAt == clock.now())
+
+        let spans = SpanStore(store)
+        let trace = try #require(try spans.traces(TraceFilter(since: clock.now() - 1)).first)
+        let recorded = try spans.trace(trace.traceID)
+        #expect(recorded.map(\.name).sorted() == ["p2p.ping", "p2p.status"])
+        #expect(recorded.allSatisfy { $0.start == clock.now() && $0.end == clock.now() })
+        #expect(try MetricStore(store).latest(name: "p2p.peer.connections").map(\.time) == [clock.now()])
     }
 }

@@ -52,9 +52,7 @@ import Testing
     let clock = ManualClock()
 
     func sampler(_ source: FixedSource) -> ResourceSampler {
-        var sampler = ResourceSampler(source: source, clock: clock)
-        sampler.shortWindow = 0.001
-        return sampler
+        ResourceSampler(source: source, clock: clock)
     }
 
     @Test func aRecentPreviousReadingIsTheBaseline() async throws {
@@ -85,11 +83,12 @@ import Testing
         previous.time = clock.now() + age
         let (snapshot, counters) = try await sampler(source).sample(previous: previous, diskPaths: [])
         #expect(source.reads == 2, "\(why)")
+        #expect(abs(snapshot.window - 0.2) < 1e-6, "two readings the short window apart, by the clock: \(why)")
         #expect(snapshot.cpu.usagePercent == 50, "\(why)")  // 100 ticks, 50 idle
         #expect(counters.cpuTotal == 2100)
     }
 
-    @Test func samplesUseTheDesignDocumentsNames() async throws {
+    @Test func samplesUseTheSystemMetricNames() async throws {
         let source = FixedSource()
         source.readings = [.make(total: 100, idle: 50), .make(total: 200, idle: 100)]
         let (snapshot, _) = try await sampler(source).sample(previous: nil, diskPaths: ["/"])

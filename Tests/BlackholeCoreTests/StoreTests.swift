@@ -30,11 +30,15 @@ import Testing
         #expect(count == Schema.migrations.count)
     }
 
-    @Test func newMigrationsApplyToAnExistingDatabase() throws {
+    @Test func newMigrationsApplyToAnExistingDatabaseStampedByTheClock() throws {
         let dir = TemporaryDirectory()
-        _ = try Store(path: dir.file("t.db"), migrations: Array(Schema.migrations.prefix(1)))
-        let store = try Store(path: dir.file("t.db"))
+        let clock = ManualClock()
+        _ = try Store(path: dir.file("t.db"), migrations: Array(Schema.migrations.prefix(1)), clock: clock)
+        clock.advance(by: 3600)
+        let store = try Store(path: dir.file("t.db"), clock: clock)
         #expect(try store.read { try $0.tableExists("sampler_state") })
+        let stamps = try store.read { try String.fetchAll($0, sql: "SELECT applied_at FROM schema_migrations ORDER BY rowid") }
+        #expect(stamps.first == TimeText.rfc3339(clock.now() - 3600) && stamps.last == TimeText.rfc3339(clock.now()))
     }
 
     @Test func aFailingMigrationLeavesTheSchemaAsItWas() throws {

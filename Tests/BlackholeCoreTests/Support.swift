@@ -30,7 +30,7 @@ extension Counters {
     }
 }
 
-/// A clock that stands still until told otherwise.
+/// A clock that stands still until told otherwise; sleeping on it moves it on at once.
 final class ManualClock: WallClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
@@ -44,4 +44,6 @@ final class ManualClock: WallClock, @unchecked Sendable {
     func advance(by seconds: TimeInterval) {
         lock.withLock { current += seconds }
     }
+
+    func sleep(for seconds: TimeInterval) async { advance(by: seconds) }
 }

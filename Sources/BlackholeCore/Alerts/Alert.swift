@@ -5,8 +5,8 @@ public enum AlertPhase: String, Codable, Sendable {
 }
 
 /// One alert: a rule holding for one series. Its id is the fingerprint of the rule and the
-/// series' labels, so the same problem is always the same alert (the design document's
-/// de-duplication).
+/// series' labels, so the same problem is always the same alert: counted when it repeats, not
+/// announced again.
 public struct ActiveAlert: Codable, Sendable, Equatable {
     public var id: String
     public var ruleID: String
@@ -44,7 +44,7 @@ public struct ActiveAlert: Codable, Sendable, Equatable {
         return String(format: "%016llx", hash)
     }
 
-    /// The alert's kind in the design document's words, from the metric it watches.
+    /// The alert's kind, as notifications name it (`type`), from the metric it watches.
     public var type: String {
         switch metric.split(separator: ".").first {
         case "service": "service_health"

@@ -108,7 +108,10 @@ public struct AlertRulesReport: Report {
     enum CodingKeys: String, CodingKey { case rules }
 
     public func renderText(_ style: TextStyle) -> String {
-        guard !rules.isEmpty else { return "No alert rules configured ('blackhole config init' writes the design document's four)." }
+        guard !rules.isEmpty else {
+            let starter = StarterConfig.ruleIDs.joined(separator: ", ")
+            return "No alert rules configured ('blackhole config init' writes a starter config with rules \(starter))."
+        }
         var table = Table([("RULE", .left), ("CONDITION", .left), ("FOR", .right), ("SEVERITY", .left), ("SERIES", .left),
                            ("VALUE", .right), ("STATE", .left)])
         for rule in rules {

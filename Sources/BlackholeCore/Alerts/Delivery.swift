@@ -86,8 +86,11 @@ public struct OutboxDelivery: Sendable {
     let senders: [String: (any NotificationSender, TimeInterval)]
     let clock: any WallClock
     let maxAge: TimeInterval
-    var triesPerRun = 3
-    var retryDelay: TimeInterval = 0.25
+    /// Within one run, pauses of up to a quarter, then half a second: time for a blip to pass. A
+    /// receiver down for longer is the next runs' to retry.
+    var retry = RetryPolicy(attempts: 3, baseDelay: 0.25, maxDelay: 1, jitter: .equal)
+    /// Less time than this left in the run is too little for a try to get an answer.
+    static let shortestTry: TimeInterval = 0.05
 
     public init(store: Store, senders: [String: (any NotificationSender, TimeInterval)], clock: any WallClock, maxAge: TimeInterval) {
         self.store = store
@@ -163,27 +166,27 @@ public struct OutboxDelivery: Sendable {
                 results.append((item, "not tried: the channel failed earlier in this run"))
                 continue
             }
-            var lastError: String? = "no time left in this run"
-            for attempt in 0..<triesPerRun {
-                let remaining = deadline.timeIntervalSince(clock.now())
-                guard remaining > 0.05 else { break }
-                do {
-                    try await sender.send(item.payload, timeout: min(timeout, remaining))
-                    lastError = nil
-                    break
-                } catch {
-                    lastError = BlackholeError.line(error)
-                    if attempt + 1 < triesPerRun {
-                        let pause = retryDelay * pow(2, Double(attempt))
-                        guard deadline.timeIntervalSince(clock.now()) > pause else { break }
-                        try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
-                    }
-                }
-            }
-            channelDown = lastError != nil
-            results.append((item, lastError))
+            let error = await send(item.payload, with: sender, timeout: timeout, deadline: deadline)
+            channelDown = error != nil
+            results.append((item, error))
         }
         return results
+    }
+
+    /// One notification, tried again while the run has time for the pause and a try after it.
+    /// Returns why it was not delivered, or nil.
+    private func send(_ payload: Data, with sender: any NotificationSender, timeout: TimeInterval, deadline: Date) async -> String? {
+        guard deadline.timeIntervalSince(clock.now()) > Self.shortestTry else { return "no time left in this run" }
+        do {
+            try await retry.run(sleep: { await clock.sleep(for: $0) }) { _ in
+                try await sender.send(payload, timeout: min(timeout, deadline.timeIntervalSince(clock.now())))
+            } shouldRetry: { _, pause in
+                deadline.timeIntervalSince(clock.now()) > pause + Self.shortestTry
+            }
+            return nil
+        } catch {
+            return BlackholeError.line(error)
+        }
     }
 }
 

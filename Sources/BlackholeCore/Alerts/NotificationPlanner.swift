@@ -81,8 +81,9 @@ public enum NotificationPlanner {
     }
 }
 
-/// The body a webhook receives: the design document's fields (`alert_id`, `type`, `severity`,
-/// `service`, `message`, `timestamp`, `metadata`) plus `state` and `resolved_at`.
+/// The body a webhook receives: `alert_id`, `rule_id`, `type`, `severity`, `service`, `message`,
+/// `timestamp` and `metadata`, plus `state` and `resolved_at` so that a receiver can tell a
+/// resolution from a firing.
 struct AlertPayload: Encodable {
     let alertID: String
     let ruleID: String

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Starting programs without a shell, the one way the toolkit does it.
@@ -60,5 +61,40 @@ public enum ChildProcess {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}
         return Termination(status: status)
+    }
+
+    /// Runs a program to its end, doing with this process's signals meanwhile what `relay` says.
+    /// Throws when the program cannot be started.
+    public static func run(_ arguments: [String], environment: [String]? = nil, relay: SignalRelay = .unchanged) throws -> Termination {
+        for number in relay.ignored { signal(number, SIG_IGN) }
+        let pid = try spawn(arguments, environment: environment)
+        let sources = relay.forwarded.map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { kill(pid, number) }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        return wait(pid)
+    }
+
+    /// The signals this process stops dying of while a child runs, and those it passes on to the
+    /// child. The child itself starts with default dispositions (see `spawn`).
+    public struct SignalRelay: Sendable, Equatable {
+        public let ignored: [Int32]
+        /// A subset of `ignored`: a signal source only sees a signal that does not kill us first.
+        public let forwarded: [Int32]
+
+        /// Leaves every disposition as it is.
+        public static let unchanged = SignalRelay(ignored: [], forwarded: [])
+
+        /// A program run on the operator's behalf (`telemetry exec`): stopping and the user signals
+        /// are its to handle, not ours to die of. Ctrl-C and Ctrl-\ at a terminal reach it already
+        /// (it is in our foreground process group): passing them on as well would deliver them twice.
+        public static func passingOn(fromTerminal: Bool) -> SignalRelay {
+            let handled = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
+            let typed = [SIGINT, SIGQUIT]
+            return SignalRelay(ignored: handled, forwarded: fromTerminal ? handled.filter { !typed.contains($0) } : handled)
+        }
     }
 }

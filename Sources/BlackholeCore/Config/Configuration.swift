@@ -1,7 +1,7 @@
 import Foundation
 
 /// The effective configuration: the YAML file's settings over built-in defaults.
-/// Keys follow the design document (`health.unhealthy_timeout`, `alert_rules`, ...).
+/// Each setting is named after its key in the file (`health.unhealthy_timeout`, `alert_rules`, ...).
 public struct Configuration: Sendable, Equatable {
     public var storage = StorageSettings()
     public var health = HealthSettings()
@@ -85,7 +85,7 @@ public struct TracingSettings: Sendable, Equatable {
     })
 }
 
-/// The trace detectors of the design document (`tracing.patterns`, `analyze --pattern`).
+/// The trace detectors (`tracing.patterns`, `analyze --pattern`).
 public enum TracePattern: String, CaseIterable, Sendable, Codable {
     /// A trace lasting longer than the threshold.
     case slowServiceCall = "slow_service_call"
@@ -94,7 +94,7 @@ public enum TracePattern: String, CaseIterable, Sendable, Codable {
     /// At least the threshold's number of error spans in one trace.
     case cascadingFailures = "cascading_failures"
 
-    /// The design document's values.
+    /// The threshold when `tracing.patterns` sets none.
     public var defaultThreshold: Double {
         switch self {
         case .slowServiceCall: 5
@@ -108,7 +108,8 @@ public enum TracePattern: String, CaseIterable, Sendable, Codable {
 
     public var severity: AlertSeverity { self == .cascadingFailures ? .critical : .warning }
 
-    /// A pattern by name; `slow_requests` (the design document's CLI example) is `slow_service_call`.
+    /// A pattern by name; `slow_requests` is another name for `slow_service_call`, so commands
+    /// written with it keep working.
     public init(named name: String) throws {
         if name == "slow_requests" {
             self = .slowServiceCall
@@ -144,7 +145,8 @@ public struct AlertingSettings: Sendable, Equatable {
     public var checkBudget: TimeInterval = 45
 }
 
-/// An alert rule in the design document's format, plus escalation.
+/// An alert rule as `alert_rules` holds it (`id`, `name`, `description`, `metric`, `condition`,
+/// `threshold`, `duration`, `severity`, `labels`, `notification_channels`), plus escalation.
 public struct AlertRule: Sendable, Equatable {
     public var id: String
     public var name: String

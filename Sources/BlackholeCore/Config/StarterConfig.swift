@@ -1,7 +1,8 @@
 import Foundation
 
-/// The commented file `blackhole config init` writes: every key with its default, and the
-/// design document's example alert rules and channels.
+/// The commented file `blackhole config init` writes: every key with its default, a starter set
+/// of alert rules (services down or slow, CPU, P2P connectivity, trace findings) and a webhook
+/// and a log channel.
 public enum StarterConfig {
     public static let text = """
     # blackhole configuration. Durations: 500ms, 30s, 5m, 1h, 7d.
@@ -143,6 +144,9 @@ public enum StarterConfig {
           min_severity: "info"
 
     """
+
+    /// The ids of the starter file's alert rules, read from it so that the two never disagree.
+    public static let ruleIDs = ConfigDecoding.decode(yaml: text).0.alertRules.map(\.id)
 
     /// Writes the starter file; refuses to replace an existing one unless `force`.
     /// The write is atomic, so an interrupted `init` leaves either the old file or the new one.

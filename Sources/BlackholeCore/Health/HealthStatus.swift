@@ -1,6 +1,6 @@
 import Foundation
 
-/// The design document's four health states.
+/// A service's health, as probes, reports, alerts and `/health` all state it.
 public enum HealthStatus: String, Codable, Sendable, CaseIterable, Comparable {
     case healthy, degraded, unhealthy, unknown
 
@@ -72,8 +72,8 @@ public struct ServiceState: Sendable, Equatable, Codable {
     /// Applies one probe to what was known. A probe that answered resets the failure count;
     /// one that did not turns the service unhealthy only once it has been failing for longer
     /// than `unhealthyTimeout` since its last answer (or since its first failure, if it never
-    /// answered). The time of the probe is set after that test, not before (the design
-    /// document's version set it first, so a failing service could never become unhealthy).
+    /// answered). The time of the probe is set after that test, not before: set first, it would
+    /// make a failing service look just seen, and it could never become unhealthy.
     public static func next(after previous: ServiceState?, service: String, result: ProbeResult,
                             at now: Date, unhealthyTimeout: Double) -> ServiceState {
         var state = previous ?? ServiceState(service: service, status: .unknown, lastSeen: now, lastSuccess: nil,

@@ -3,8 +3,9 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// Probes one service by its `health_endpoint`: `http(s)://` (the design document's HealthHandler
-/// semantics), `tcp://host:port` (a connect), or `exec:PROGRAM ARGS` (a Nagios plugin).
+/// Probes one service by its `health_endpoint`: `http(s)://` (200 with a JSON `status`, 503
+/// degraded, any other answer unhealthy), `tcp://host:port` (a connect), or `exec:PROGRAM ARGS`
+/// (a Nagios plugin).
 public protocol HealthProbing: Sendable {
     func probe(_ service: ServiceSettings) async -> ProbeResult
 }

@@ -15,8 +15,7 @@ public struct DiscoveryRun: Sendable {
     }
 
     public func run(_ settings: P2PSettings, mdns: Bool, timeout: Double, mdnsPort: UInt16 = 5353) async throws -> DiscoveryReport {
-        // One start and end, as the sources' and the pings' spans take theirs: wall-clock Dates.
-        let started = Date()
+        let started = clock.now()
         let traceID = Span.newTraceID(), rootID = Span.newSpanID()
         async let bootstrap = source("bootstrap", traceID: traceID, parent: rootID) {
             var found: [Multiaddr] = []
@@ -26,21 +25,20 @@ public struct DiscoveryRun: Sendable {
             return found
         }
         async let local = mdns ? source("mdns", traceID: traceID, parent: rootID) { try await discovery.mdns(timeout: timeout, port: mdnsPort) } : nil
-        let sources = [try await bootstrap] + [await local].compactMap { $0 }
+        let sources = [await bootstrap] + [await local].compactMap { $0 }
 
         var origin: [String: String] = [:]
         for entry in sources {
             for address in entry.found where origin[address.description] == nil { origin[address.description] = entry.source.name }
         }
         let addresses = sources.flatMap(\.found).removingDuplicates()
-        let (results, pings) = await prober.probeAll(addresses, timeout: timeout, traceID: traceID, parent: rootID)
-        let now = clock.now()
-        let new = try PeerStore(store).record(results, source: origin, at: now)
-        let ended = Date()
+        let (results, pings) = await prober.probeAll(addresses, timeout: timeout, traceID: traceID, parent: rootID, clock: clock)
+        let ended = clock.now()
+        let new = try PeerStore(store).record(results, source: origin, at: ended)
         let duration = ended.timeIntervalSince(started)
         try MetricStore(store).record([
-            Sample("p2p.discovery.duration_ms", duration * 1000, time: now),
-            Sample("p2p.discovery.peers_found", Double(results.count), time: now),
+            Sample("p2p.discovery.duration_ms", duration * 1000, time: ended),
+            Sample("p2p.discovery.peers_found", Double(results.count), time: ended),
         ])
         let root = Span(traceID: traceID, spanID: rootID, parentSpanID: nil, name: "p2p.discovery", start: started,
                         end: ended, attributes: ["p2p.peers_found": .int(Int64(results.count))])
@@ -53,7 +51,7 @@ public struct DiscoveryRun: Sendable {
     /// Asks one source, timed, as a `p2p.discovery.NAME` span under the discovery's.
     private func source(_ name: String, traceID: Data, parent: Data, _ find: @Sendable () async throws -> [Multiaddr]) async
         -> (source: DiscoveryReport.Source, found: [Multiaddr], span: Span) {
-        let start = Date()
+        let start = clock.now()
         var found: [Multiaddr] = []
         var failure: String?
         do {
@@ -61,7 +59,7 @@ public struct DiscoveryRun: Sendable {
         } catch {
             failure = BlackholeError.line(error)
         }
-        let end = Date()
+        let end = clock.now()
         let span = Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: parent, name: "p2p.discovery.\(name)", start: start,
                         end: end, statusCode: failure == nil ? .unset : .error, statusMessage: failure ?? "",
                         attributes: ["p2p.source": .string(name), "p2p.peers_found": .int(Int64(found.count))])

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The design document's P2P health: probe the peers, count the reachable ones, average the
+/// P2P health: probe the peers, count the reachable ones, average the
 /// latency over a sample of them, and compare with `min_connections` and `max_latency_threshold`.
 public struct P2PMonitor: Sendable {
     let prober: PeerProber
@@ -25,15 +25,15 @@ public struct P2PMonitor: Sendable {
         let peers = try peers(settings, extra: extra)
         let addresses = try peers.map { try Multiaddr($0.address) }
         let traceID = Span.newTraceID(), rootID = Span.newSpanID()
-        let started = Date()
-        let (results, pings) = await prober.probeAll(addresses, timeout: timeout, traceID: traceID, parent: rootID)
+        let started = clock.now()
+        let (results, pings) = await prober.probeAll(addresses, timeout: timeout, traceID: traceID, parent: rootID, clock: clock)
         let now = clock.now()
         try PeerStore(store).record(results, source: Dictionary(peers.map { ($0.address, $0.source) }, uniquingKeysWith: { a, _ in a }), at: now)
         let report = P2PStatusReport(settings: settings, peers: results, sample: sample, checkedAt: now)
         var samples = [Sample("p2p.peer.connections", Double(report.connectedPeers), time: now)]
         if let latency = report.averageLatency { samples.append(Sample("p2p.latency_ms", latency * 1000, time: now)) }
         try MetricStore(store).record(samples)
-        let root = Span(traceID: traceID, spanID: rootID, parentSpanID: nil, name: "p2p.status", start: started, end: Date(),
+        let root = Span(traceID: traceID, spanID: rootID, parentSpanID: nil, name: "p2p.status", start: started, end: clock.now(),
                         statusCode: report.status == .healthy ? .unset : .error, statusMessage: report.reasons.joined(separator: "; "),
                         attributes: ["p2p.connected_peers": .int(Int64(report.connectedPeers)), "p2p.status": .string(report.status.rawValue)])
         try SpanStore(store).write([root] + pings)

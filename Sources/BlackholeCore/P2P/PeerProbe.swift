@@ -206,13 +206,14 @@ private struct MessageReader {
 extension PeerProber {
     /// Probes every address at once. Each probe is also a `p2p.ping` span, a child of `parent`
     /// in trace `traceID`, so slow or failing peers show up in the traces.
-    func probeAll(_ addresses: [Multiaddr], timeout: Double, traceID: Data, parent: Data) async -> (results: [PeerProbeResult], spans: [Span]) {
+    func probeAll(_ addresses: [Multiaddr], timeout: Double, traceID: Data, parent: Data,
+                  clock: any WallClock) async -> (results: [PeerProbeResult], spans: [Span]) {
         let probed = await withTaskGroup(of: (Int, PeerProbeResult, Span).self) { group in
             for (index, address) in addresses.enumerated() {
                 group.addTask {
-                    let start = Date()
+                    let start = clock.now()
                     let result = await probe(address, timeout: timeout)
-                    return (index, result, Self.span(for: result, traceID: traceID, parent: parent, start: start, end: Date()))
+                    return (index, result, Self.span(for: result, traceID: traceID, parent: parent, start: start, end: clock.now()))
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }

@@ -33,10 +33,11 @@ enum UDPExchange {
         }
         guard sent == query.count else { throw failure("send to \(host):\(port)") }
         var answers: [[UInt8]] = []
-        let deadline = Date() + timeout
+        // A deadline for the socket's real wait: monotonic, so a wall-clock step cannot stretch or cut it.
+        let deadline = ContinuousClock.now + .nanoseconds(Int64(timeout * 1e9))
         var buffer = [UInt8](repeating: 0, count: 9000)
         while true {
-            let remaining = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
+            let remaining = Int32(max(0, (deadline - ContinuousClock.now) / .milliseconds(1)))
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, remaining)
             if ready <= 0 { break }

@@ -22,7 +22,8 @@ public struct ResourceSampler: Sendable {
         if let previous, isUsable(previous, against: baseline) {
             baseline = previous
         } else {
-            try await Task.sleep(nanoseconds: UInt64(shortWindow * 1_000_000_000))
+            await clock.sleep(for: shortWindow)
+            try Task.checkCancellation()
             current = try source.counters(at: clock.now())
         }
         let load = try source.loadAverages()

@@ -34,7 +34,7 @@ public struct DiskUsage: Encodable, Sendable, Equatable {
     }
 }
 
-/// One reading of the machine, in the design document's shapes.
+/// One reading of the machine: CPU and load, memory, disks and network rates.
 public struct ResourceSnapshot: Report, Equatable {
     public struct CPU: Encodable, Sendable, Equatable {
         public var usagePercent: Double
@@ -116,7 +116,7 @@ public struct ResourceSnapshot: Report, Equatable {
         try container.encode(network, forKey: .network)
     }
 
-    /// The samples recorded for this reading, under the design document's metric names.
+    /// The samples recorded for this reading, under the `system.*` names alert rules refer to.
     public var samples: [Sample] {
         var samples = [
             Sample("system.cpu.usage_percent", cpu.usagePercent, time: time),

@@ -23,7 +23,8 @@ struct Migrator {
 
     init(_ migrations: [Migration]) { self.migrations = migrations }
 
-    func migrate(_ store: Store) throws {
+    /// `now` stamps each migration applied.
+    func migrate(_ store: Store, at now: Date) throws {
         let known = migrations.map(\.name)
         if try store.read({ try applied($0) }) == known { return }
         try store.writeWithoutTransaction { db in
@@ -42,7 +43,7 @@ struct Migrator {
                     try migration.apply(db)
                     try db.execute(
                         sql: "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                        arguments: [migration.name, TimeText.rfc3339(Date())])
+                        arguments: [migration.name, TimeText.rfc3339(now)])
                 }
                 return .commit
             }

@@ -10,7 +10,8 @@ public final class Store: Sendable {
     /// How long a writer waits for another process's transaction before giving up.
     public static let busyTimeout: TimeInterval = 15
 
-    public init(path: String, migrations: [Migration] = Schema.migrations) throws {
+    /// `clock` stamps the schema migrations this opening applies.
+    public init(path: String, migrations: [Migration] = Schema.migrations, clock: any WallClock = SystemClock()) throws {
         self.path = path
         try Store.prepareFile(path)
         var configuration = GRDB.Configuration()
@@ -24,7 +25,7 @@ public final class Store: Sendable {
         } catch {
             throw Store.describe(error, path: path)
         }
-        try Migrator(migrations).migrate(self)
+        try Migrator(migrations).migrate(self, at: clock.now())
     }
 
     /// Runs `body` in an immediate write transaction; errors become one operator-readable line.
