@@ -1,6 +1,6 @@
 import Foundation
 
-/// A detector's finding: the design document's PerformanceIssue.
+/// A detector's finding: which trace, which pattern, how bad, and the services it crossed.
 public struct PerformanceIssue: Sendable, Equatable, Encodable {
     public let traceID: Data
     public let pattern: TracePattern
