@@ -203,4 +203,55 @@ import Testing
         let state = run([], [down("x", at: t0)], at: t0, rules: [warning])
         #expect(state.sent.map(\.0) == ["log"])
     }
+
+    @Test func alertmanagerHearsEveryRunWhileFiringAndTheResolution() throws {
+        var withAM = rule
+        withAM.notificationChannels = ["hook", "am"]
+        withAM.description = "Service is not responding"
+        let channels = self.channels + [NotificationChannel(name: "am", kind: .alertmanager(urls: ["http://am:9093"], timeout: 1, headers: [:]))]
+        func notifications(_ active: [ActiveAlert], _ samples: [Sample], at time: Date, silences: [Silence] = []) -> NotificationPlanner.Plan {
+            let evaluation = AlertEvaluator.evaluate(rules: [withAM], latest: samples, active: active, now: time, staleness: 300)
+            return NotificationPlanner.plan(evaluation, rules: [withAM], channels: channels, silences: silences, repeatInterval: 4 * 3600, now: time)
+        }
+        var plan = notifications([], [down("identity", at: t0)], at: t0)
+        #expect(plan.notifications.map(\.channel) == ["hook", "am"])
+        let id = try #require(plan.active.first?.id)
+        #expect(plan.notifications.map(\.replaces) == [nil, id], "each Alertmanager state replaces the one before it")
+        let body = try #require(try JSONSerialization.jsonObject(with: plan.notifications[1].payload) as? [String: Any])
+        #expect(body["description"] as? String == "Service is not responding")
+
+        // Not due for people; Alertmanager hears it again, acknowledged or not.
+        plan = notifications(plan.active, [down("identity", at: t0 + 60)], at: t0 + 60)
+        #expect(plan.notifications.map(\.channel) == ["am"])
+        #expect(plan.active.first?.lastNotifiedAt == t0, "the repeat interval still counts from the last time people heard")
+        var acknowledged = plan.active
+        acknowledged[0].acknowledgedAt = t0 + 90
+        plan = notifications(acknowledged, [down("identity", at: t0 + 120)], at: t0 + 120)
+        #expect(plan.notifications.map(\.channel) == ["am"])
+        let silence = Silence(id: "s", ruleID: "service_down", labels: [:], startsAt: t0, endsAt: t0 + 3600, comment: "")
+        #expect(notifications(plan.active, [down("identity", at: t0 + 180)], at: t0 + 180, silences: [silence]).notifications.isEmpty)
+
+        plan = notifications(plan.active, [], at: t0 + 240)
+        #expect(plan.notifications.map(\.channel) == ["hook", "am"])
+        let resolved = try #require(try JSONSerialization.jsonObject(with: plan.notifications[1].payload) as? [String: Any])
+        #expect(resolved["state"] as? String == "resolved" && resolved["resolved_at"] is String)
+    }
+
+    @Test func alertmanagerAlertsCarryTheLabelsThatIdentifyThem() throws {
+        var withAM = rule
+        withAM.notificationChannels = ["am"]
+        withAM.description = "down"
+        let channels = [NotificationChannel(name: "am", kind: .alertmanager(urls: ["http://am:9093"], timeout: 1, headers: [:]))]
+        let evaluation = AlertEvaluator.evaluate(rules: [withAM], latest: [Sample("service.health.status", 0, labels: ["service": "db", "zone": "a"], time: t0)],
+                                                 active: [], now: t0, staleness: 300)
+        let plan = NotificationPlanner.plan(evaluation, rules: [withAM], channels: channels, silences: [], repeatInterval: 3600, now: t0)
+        let payload = try #require(try AlertPayload.decode(plan.notifications[0].payload).first)
+        let postable = AlertmanagerSender.postable(payload, instance: "node1", generatorURL: "https://node1:4318/")
+        #expect(postable["labels"] as? [String: String] == ["alertname": "service_down", "service": "db", "zone": "a",
+                                                             "severity": "critical", "instance": "node1"])
+        let annotations = postable["annotations"] as? [String: String]
+        #expect(annotations?["description"] == "down" && annotations?["summary"]?.hasPrefix("Service Down: ") == true)
+        #expect(postable["startsAt"] as? String == TimeText.rfc3339(t0) && postable["endsAt"] == nil)
+        #expect(postable["generatorURL"] as? String == "https://node1:4318/")
+    }
 }

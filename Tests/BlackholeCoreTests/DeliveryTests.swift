@@ -20,7 +20,7 @@ import Testing
     func deliver(_ store: Store, _ config: BlackholeCore.Configuration, clock: ManualClock, deadline: TimeInterval = 10) async throws -> DeliveryReport {
         try await withHTTPClient { http in
             // Retry pauses pass on the manual clock, at once.
-            try await OutboxDelivery(store: store, senders: notificationSenders(config.notificationChannels, http: http),
+            try await OutboxDelivery(store: store, senders: notificationSenders(config, http: http),
                                      clock: clock, maxAge: config.alerting.outboxMaxAge)
                 .deliver(deadline: clock.now() + deadline)
         }
@@ -79,7 +79,7 @@ import Testing
         _ = try AlertCycle(store: store, config: config, clock: clock).run()
         let started = Date()
         let report = try await withHTTPClient { http in
-            try await OutboxDelivery(store: store, senders: notificationSenders(config.notificationChannels, http: http),
+            try await OutboxDelivery(store: store, senders: notificationSenders(config, http: http),
                                      clock: SystemClock(), maxAge: 3600).deliver(deadline: Date() + 1.5)
         }
         #expect(Date().timeIntervalSince(started) < 2.5)
@@ -187,6 +187,33 @@ private final class DownReceiver: NotificationSender, @unchecked Sendable {
 
         let fired = try AlertStore(store).history(since: t0)[0]
         #expect(fired.time == t0 + 120 && fired.ruleID == "high_cpu_usage" && fired.severity == .warning)
+    }
+
+    /// Alertmanager hears every run while an alert fires; while it is unreachable, only the newest
+    /// state of each alert waits, not one per run.
+    @Test func aNewerStateReplacesTheOneStillWaiting() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("t.db"))
+        let clock = ManualClock(t0)
+        var config = BlackholeCore.Configuration()
+        config.alertRules = [AlertRule(id: "service_down", name: "Service Down", metric: "service.health.status", condition: .lt,
+                                       threshold: 0.5, duration: 0, severity: .critical, notificationChannels: ["am", "log"])]
+        config.notificationChannels = [NotificationChannel(name: "am", kind: .alertmanager(urls: ["http://127.0.0.1:9"], timeout: 1, headers: [:])),
+                                       NotificationChannel(name: "log", kind: .log(path: nil))]
+        let cycle = AlertCycle(store: store, config: config, clock: clock)
+        for _ in 0..<5 {
+            try MetricStore(store).record([Sample("service.health.status", 0, labels: ["service": "db"], time: clock.now()),
+                                           Sample("service.health.status", 0, labels: ["service": "cache"], time: clock.now())])
+            _ = try cycle.run()
+            clock.advance(by: 60)
+        }
+        let waiting = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT channel, payload FROM outbox ORDER BY id").map { ($0["channel"] as String, $0["payload"] as Data) }
+        }
+        #expect(waiting.filter { $0.0 == "am" }.count == 2, "one waiting state per alert")
+        #expect(waiting.filter { $0.0 == "log" }.count == 2, "people's channels keep what they were sent")
+        let newest = try waiting.filter { $0.0 == "am" }.flatMap { try AlertPayload.decode($0.1) }
+        #expect(newest.allSatisfy { $0.metadata.count == 5 }, "the last run's state")
     }
 
     @Test func acknowledgingNeedsAFiringAlertAndAnUnambiguousId() throws {

@@ -40,6 +40,14 @@ public struct AlertStore: Sendable {
             """)
     }
 
+    /// Notifications that a newer one replaces while they wait (Alertmanager's states of one alert).
+    static let outboxReplacesMigration = Migration("outbox_replaces") { db in
+        try db.execute(sql: """
+            ALTER TABLE outbox ADD COLUMN replaces TEXT;
+            CREATE INDEX outbox_by_replaces ON outbox(channel, replaces) WHERE replaces IS NOT NULL;
+            """)
+    }
+
     static let retentionTargets = [
         RetentionTarget(kind: .alerts, table: "alert_events", timeColumn: "time_ms", unitsPerSecond: 1000, cleanup: nil),
         RetentionTarget(kind: .alerts, table: "silences", timeColumn: "ends_ms", unitsPerSecond: 1000, cleanup: nil),
@@ -145,9 +153,16 @@ public struct AlertStore: Sendable {
 
     static func enqueue(_ db: Database, _ notifications: [Notification], at now: Date) throws {
         for notification in notifications {
+            if let key = notification.replaces {
+                // An older state still waiting (and not being sent right now) is out of date.
+                try db.execute(sql: """
+                    DELETE FROM outbox WHERE channel = ? AND replaces = ? AND expired_ms IS NULL
+                      AND (claimed_until_ms IS NULL OR claimed_until_ms < ?)
+                    """, arguments: [notification.channel, key, MetricStore.milliseconds(now)])
+            }
             try db.execute(
-                sql: "INSERT INTO outbox (created_ms, channel, payload) VALUES (?, ?, ?)",
-                arguments: [MetricStore.milliseconds(now), notification.channel, notification.payload])
+                sql: "INSERT INTO outbox (created_ms, channel, payload, replaces) VALUES (?, ?, ?, ?)",
+                arguments: [MetricStore.milliseconds(now), notification.channel, notification.payload, notification.replaces])
         }
     }
 

@@ -32,7 +32,7 @@ public struct CheckRun: Sendable {
         let peers = try await p2p
         try TracePatternMonitor(store: store, clock: clock, thresholds: config.tracing.patternThresholds).run()
         let alerts = try AlertCycle(store: store, config: config, clock: clock).run(rootCauses: health.rootCauses)
-        let senders = notificationSenders(config.notificationChannels, http: http)
+        let senders = notificationSenders(config, http: http)
         let delivery = try await OutboxDelivery(store: store, senders: senders, clock: clock, maxAge: config.alerting.outboxMaxAge)
             .deliver(deadline: deadline)
         let pruned = try Pruner(store).prune(retention: config.storage.retention, now: clock.now(), dryRun: false)

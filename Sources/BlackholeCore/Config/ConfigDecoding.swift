@@ -171,9 +171,13 @@ enum ConfigDecoding {
     }
 
     private static func decodeServe(_ value: YAMLValue, into serve: inout ServeAddresses) {
-        for (key, value) in value.mapping(known: ["listen", "grpc_listen"]) ?? [] {
+        for (key, value) in value.mapping(known: ["listen", "grpc_listen", "public_url"]) ?? [] {
             if key == "grpc_listen" && value.isNull {
                 serve.grpcListen = nil
+                continue
+            }
+            if key == "public_url" {
+                serve.publicURL = value.isNull ? nil : httpURL(value)
                 continue
             }
             guard let text = value.string() else { continue }
@@ -205,11 +209,13 @@ enum ConfigDecoding {
     }
 
     private static func decodeAlerting(_ value: YAMLValue, into alerting: inout AlertingSettings) {
-        for (key, value) in value.mapping(known: ["repeat_interval", "staleness", "outbox_max_age", "check_budget"]) ?? [] {
+        let keys = ["repeat_interval", "staleness", "outbox_max_age", "check_budget", "instance"]
+        for (key, value) in value.mapping(known: keys) ?? [] {
             switch key {
             case "repeat_interval": alerting.repeatInterval = positive(value) ?? alerting.repeatInterval
             case "staleness": alerting.staleness = positive(value) ?? alerting.staleness
             case "outbox_max_age": alerting.outboxMaxAge = positive(value) ?? alerting.outboxMaxAge
+            case "instance": alerting.instance = value.isNull ? nil : value.string()
             default: alerting.checkBudget = positive(value) ?? alerting.checkBudget
             }
         }
@@ -247,7 +253,7 @@ enum ConfigDecoding {
             return nil
         }
         guard let typeNode = fields["type"] else {
-            value.problem("type is required (webhook or log)")
+            value.problem("type is required (\(channelTypes.joined(separator: ", ")))")
             return nil
         }
         guard let type = typeNode.string() else { return nil }
@@ -256,26 +262,52 @@ enum ConfigDecoding {
         switch type {
         case "webhook": known = ["url", "timeout", "headers"] + common
         case "log": known = ["path"] + common
+        case "alertmanager": known = ["urls", "timeout", "headers", "min_severity"]
         default:
-            typeNode.problem("\"\(type)\" is not a channel type (webhook, log)")
+            typeNode.problem("\"\(type)\" is not a channel type (\(channelTypes.joined(separator: ", ")))")
             return nil
         }
-        let settings = Dictionary(fields["config"]?.mapping(known: known) ?? [], uniquingKeysWith: { first, _ in first })
+        let config = fields["config"]
+        let settings = Dictionary(config?.mapping(known: known) ?? [], uniquingKeysWith: { first, _ in first })
         var channel = NotificationChannel(name: name, kind: .log(path: nil))
         channel.minSeverity = settings["min_severity"]?.oneOf(AlertSeverity.self) ?? .info
         channel.group = settings["group"]?.bool() ?? false
-        guard type == "webhook" else {
+        let timeout = settings["timeout"].flatMap(positive) ?? 10
+        let headers = settings["headers"]?.stringMap() ?? [:]
+        switch type {
+        case "log":
             channel.kind = .log(path: settings["path"]?.string())
-            return channel
+        case "webhook":
+            guard let urlNode = settings["url"] else {
+                (config ?? value).problem("webhook channel \"\(name)\" needs config.url")
+                return nil
+            }
+            guard let url = httpURL(urlNode) else { return nil }
+            channel.kind = .webhook(url: url, timeout: timeout, headers: headers)
+        default:
+            guard let urlsNode = settings["urls"] else {
+                (config ?? value).problem("alertmanager channel \"\(name)\" needs config.urls (each Alertmanager of the cluster)")
+                return nil
+            }
+            let urls = urlsNode.sequence()?.compactMap(httpURL) ?? []
+            guard !urls.isEmpty else {
+                urlsNode.problem("needs at least one http(s) URL")
+                return nil
+            }
+            channel.kind = .alertmanager(urls: urls, timeout: timeout, headers: headers)
         }
-        guard let urlNode = settings["url"], let url = urlNode.string() else {
-            if settings["url"] == nil { (fields["config"] ?? value).problem("webhook channel \"\(name)\" needs config.url") }
-            return nil
-        }
-        if URL(string: url)?.scheme?.hasPrefix("http") != true { urlNode.problem("\"\(url)\" is not an http(s) URL") }
-        channel.kind = .webhook(url: url, timeout: settings["timeout"].flatMap(positive) ?? 10,
-                                headers: settings["headers"]?.stringMap() ?? [:])
         return channel
+    }
+
+    static let channelTypes = ["webhook", "log", "alertmanager"]
+
+    /// The string, with a located problem unless it is an http(s) URL with a host (kept all the
+    /// same, so that what refers to it is not reported as well).
+    private static func httpURL(_ value: YAMLValue) -> String? {
+        guard let text = value.string() else { return nil }
+        if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false { return text }
+        value.problem("\"\(text)\" is not an http(s) URL")
+        return text
     }
 
     private static func positive(_ value: YAMLValue) -> TimeInterval? {

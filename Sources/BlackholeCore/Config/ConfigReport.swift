@@ -140,8 +140,14 @@ enum ConfigDocument {
             case .log(let path):
                 type = "log"
                 settings = path.map { [("path", .string($0))] } ?? []
+            case .alertmanager(let urls, let timeout, let headers):
+                type = "alertmanager"
+                settings = [("urls", .list(urls.map { .string(SecretMask.url($0)) })), ("timeout", duration(timeout)),
+                            ("headers", .map(headers.keys.sorted().map { ($0, .string(SecretMask.mask)) }))]
             }
-            settings += [("min_severity", .string(channel.minSeverity.rawValue)), ("group", .bool(channel.group))]
+            settings.append(("min_severity", .string(channel.minSeverity.rawValue)))
+            // Alertmanager groups for itself.
+            if !channel.resendsWhileFiring { settings.append(("group", .bool(channel.group))) }
             return .map([("name", .string(channel.name)), ("type", .string(type)), ("config", .map(settings))])
         }
 
@@ -163,6 +169,7 @@ enum ConfigDocument {
             ("serve", .map([
                 ("listen", .string(config.serve.listen.description)),
                 ("grpc_listen", config.serve.grpcListen.map { .string($0.description) } ?? .null),
+                ("public_url", config.serve.publicURL.map { .string(SecretMask.url($0)) } ?? .null),
             ])),
             ("tracing", .map([("sample_rate", .number(config.tracing.sampleRate)), ("patterns", .map(patterns))])),
             ("alerting", .map([
@@ -170,6 +177,7 @@ enum ConfigDocument {
                 ("staleness", duration(config.alerting.staleness)),
                 ("outbox_max_age", duration(config.alerting.outboxMaxAge)),
                 ("check_budget", duration(config.alerting.checkBudget)),
+                ("instance", config.alerting.instance.map(ConfigTree.string) ?? .null),
             ])),
             ("alert_rules", .list(rules)),
             ("notification_channels", .list(channels)),

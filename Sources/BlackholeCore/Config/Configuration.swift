@@ -73,6 +73,9 @@ public struct ServeAddresses: Sendable, Equatable {
     public var listen = ListenAddress(host: "127.0.0.1", port: 4318)
     /// nil: no OTLP/gRPC listener.
     public var grpcListen: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 4317)
+    /// How people reach serve's dashboard from elsewhere (`https://node1.example:4318`), for links
+    /// in notifications; nil: no links.
+    public var publicURL: String?
 
     public init() {}
 }
@@ -143,6 +146,8 @@ public struct AlertingSettings: Sendable, Equatable {
     public var outboxMaxAge: TimeInterval = 24 * 3600
     /// The most one `check` run may take, notifications included.
     public var checkBudget: TimeInterval = 45
+    /// This node's name in notifications (Alertmanager's `instance` label); nil: the host name.
+    public var instance: String?
 }
 
 /// An alert rule as `alert_rules` holds it (`id`, `name`, `description`, `metric`, `condition`,
@@ -169,6 +174,8 @@ public struct NotificationChannel: Sendable, Equatable {
         case webhook(url: String, timeout: TimeInterval, headers: [String: String])
         /// One JSON line per alert, to a file or (no path) to stderr.
         case log(path: String?)
+        /// Alertmanager's API v2; every URL is a member of one cluster.
+        case alertmanager(urls: [String], timeout: TimeInterval, headers: [String: String])
     }
 
     public var name: String
@@ -182,5 +189,12 @@ public struct NotificationChannel: Sendable, Equatable {
         self.kind = kind
         self.minSeverity = minSeverity
         self.group = group
+    }
+
+    /// Alertmanager forgets alerts that stop being sent: it hears every firing alert on every
+    /// run, whatever the repeat interval, and each newer state replaces an undelivered older one.
+    public var resendsWhileFiring: Bool {
+        if case .alertmanager = kind { return true }
+        return false
     }
 }

@@ -46,6 +46,7 @@ public enum StarterConfig {
     serve:                  # `telemetry serve`; its --listen and --grpc-listen flags win over these
       listen: 127.0.0.1:4318        # OTLP/HTTP, /health, /metrics, dashboard; beyond loopback needs a token
       grpc_listen: 127.0.0.1:4317   # OTLP/gRPC; empty for none
+      # public_url: https://node1.example:4318   # the dashboard as others reach it: links in notifications
 
     tracing:
       sample_rate: 1.0      # share of traces kept at ingestion, decided per trace id
@@ -58,6 +59,7 @@ public enum StarterConfig {
       repeat_interval: 4h   # a firing alert is notified again after this long, unless acknowledged
       staleness: 5m         # a series with no sample this recent is gone: its alerts resolve
       outbox_max_age: 24h   # undelivered notifications are retried on later runs until this old
+      # instance: node1     # this node's name in notifications (Alertmanager's instance label); default: the host name
       check_budget: 45s     # the most one `telemetry check` may take, notifications included
 
     # Rules hold per series (each label set of the metric); `labels` keeps only series carrying them.
@@ -130,7 +132,11 @@ public enum StarterConfig {
 
     # webhook: POSTs JSON; config: url, timeout, headers, min_severity, group (one POST per run for
     # all alerts that changed state). log: one JSON line per alert; config: path (default stderr),
-    # min_severity.
+    # min_severity. alertmanager: Alertmanager's API v2, every firing alert on every run and the
+    # resolution; config: urls (each member of the cluster), timeout, headers, min_severity.
+    #   - name: "am"
+    #     type: "alertmanager"
+    #     config: { urls: ["http://alertmanager:9093"], timeout: "5s" }
     notification_channels:
       - name: "webhook"
         type: "webhook"

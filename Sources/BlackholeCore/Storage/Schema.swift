@@ -9,6 +9,7 @@ public enum Schema {
         PeerStore.migration,
         SpanStore.migration,
         SpanStore.originsMigration,
+        AlertStore.outboxReplacesMigration,
     ]
 
     /// What `prune` deletes, per kind of data.

@@ -23,7 +23,7 @@ struct AlertsTest: AsyncParsableCommand {
         }
         let payload = NotificationPlanner.testPayload(channel: channel, now: context.clock.now())
         let error: String? = try await withHTTPClient { http in
-            let (sender, timeout) = notificationSenders(config.notificationChannels, http: http)[channel]!
+            let (sender, timeout) = notificationSenders(config, http: http)[channel]!
             do {
                 try await sender.send(payload, timeout: timeout)
                 return nil
