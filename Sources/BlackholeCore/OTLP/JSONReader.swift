@@ -1,0 +1,307 @@
+import Foundation
+
+/// Why a document could not be read: `resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: expected a number`.
+struct JSONProblem: Error {
+    let message: String
+}
+
+/// A forward-only reader of JSON bytes that knows where it is, for messages that say where.
+struct JSONReader {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    /// Keys and indices from the document down to the value being read.
+    private var path: [PathStep] = []
+
+    private enum PathStep {
+        case key(String)
+        case index(Int)
+    }
+
+    /// Deeper documents are refused rather than read by ever deeper recursion.
+    static let maxDepth = 64
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    // MARK: Containers
+
+    /// Calls `body` with each key of an object; `body` must read or skip the value.
+    mutating func object(_ body: (inout JSONReader, String) throws -> Void) throws {
+        if null() { return }
+        guard path.count < Self.maxDepth else { throw problem("nested more than \(Self.maxDepth) levels deep") }
+        guard skipSpace() == UInt8(ascii: "{") else { throw mismatch("an object") }
+        position += 1
+        if skipSpace() == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        while true {
+            guard skipSpace() == UInt8(ascii: "\"") else { throw syntax("expected a key") }
+            let key = try rawString()
+            guard skipSpace() == UInt8(ascii: ":") else { throw syntax("expected ':'") }
+            position += 1
+            path.append(.key(key))
+            try body(&self, key)
+            path.removeLast()
+            switch skipSpace() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"):
+                position += 1
+                return
+            default: throw syntax("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Calls `body` with each index of an array; null is an empty array.
+    mutating func array(_ body: (inout JSONReader, Int) throws -> Void) throws {
+        if null() { return }
+        guard path.count < Self.maxDepth else { throw problem("nested more than \(Self.maxDepth) levels deep") }
+        guard skipSpace() == UInt8(ascii: "[") else { throw mismatch("an array") }
+        position += 1
+        if skipSpace() == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
+        var index = 0
+        while true {
+            path.append(.index(index))
+            try body(&self, index)
+            path.removeLast()
+            index += 1
+            switch skipSpace() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"):
+                position += 1
+                return
+            default: throw syntax("expected ',' or ']'")
+            }
+        }
+    }
+
+    /// Only white space may follow the document.
+    mutating func end() throws {
+        guard skipSpace() == nil else { throw syntax("unexpected text after the document") }
+    }
+
+    // MARK: Values
+
+    /// Consumes `null` if it comes next.
+    mutating func null() -> Bool {
+        guard skipSpace() == UInt8(ascii: "n"), matches("null") else { return false }
+        position += 4
+        return true
+    }
+
+    mutating func string() throws -> String {
+        if null() { return "" }
+        guard skipSpace() == UInt8(ascii: "\"") else { throw mismatch("a string") }
+        return try rawString()
+    }
+
+    mutating func bool() throws -> Bool {
+        if null() { return false }
+        if skipSpace() == UInt8(ascii: "t"), matches("true") {
+            position += 4
+            return true
+        }
+        if skipSpace() == UInt8(ascii: "f"), matches("false") {
+            position += 5
+            return false
+        }
+        throw mismatch("true or false")
+    }
+
+    /// A fixed64 written as a string (the specification) or a number (what some exporters send).
+    mutating func unsigned() throws -> UInt64 {
+        if null() { return 0 }
+        let text = try numberText()
+        guard let value = UInt64(text) else { throw problem("\(Self.shown(text)) is not a count of nanoseconds") }
+        return value
+    }
+
+    mutating func signed() throws -> Int64 {
+        if null() { return 0 }
+        let text = try numberText()
+        guard let value = Int64(text) else { throw problem("\(Self.shown(text)) is not a 64-bit integer") }
+        return value
+    }
+
+    /// A number, or one of proto3's strings for non-finite values.
+    mutating func double() throws -> Double {
+        if null() { return 0 }
+        let text = try numberText()
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default:
+            guard let value = Double(text) else { throw problem("\(Self.shown(text)) is not a number") }
+            return value
+        }
+    }
+
+    /// An enum as its integer (the specification) or its proto name (`SPAN_KIND_SERVER`).
+    mutating func enumeration<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) throws -> Int
+    where Value.RawValue == Int {
+        if null() { return 0 }
+        if skipSpace() == UInt8(ascii: "\"") {
+            let text = try rawString()
+            if let number = Int(text) { return number }
+            let suffix = text.split(separator: "_").last.map { $0.lowercased() } ?? ""
+            guard let match = Value.allCases.first(where: { "\($0)".lowercased() == suffix }) else {
+                throw problem("unknown enum value \(Self.shown(text))")
+            }
+            return match.rawValue
+        }
+        let text = try numberText()
+        guard let value = Int(text) else { throw problem("\(Self.shown(text)) is not an enum value") }
+        return value
+    }
+
+    /// Skips any value, checking its syntax.
+    mutating func skipValue() throws {
+        switch skipSpace() {
+        case UInt8(ascii: "{"): try object { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "["): try array { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "\""): _ = try rawString()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
+        case UInt8(ascii: "n"):
+            guard null() else { throw syntax("expected a value") }
+        case nil: throw syntax("unexpected end of the document")
+        default: _ = try numberText()
+        }
+    }
+
+    // MARK: Errors
+
+    /// Input quoted for a one-line message: escaped, and cut after 40 characters.
+    static func shown(_ text: String) -> String {
+        var quoted = ""
+        SpanJSON.string(text.count > 40 ? String(text.prefix(40)) + "…" : text, into: &quoted)
+        return quoted
+    }
+
+    /// A problem with the value being read, located by its path.
+    func problem(_ message: String) -> JSONProblem {
+        var text = ""
+        for step in path {
+            switch step {
+            case .key(let key): text += text.isEmpty ? key : "." + key
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return JSONProblem(message: "\(text.isEmpty ? "document" : text): \(message)")
+    }
+
+    private func mismatch(_ expected: String) -> JSONProblem {
+        if position >= bytes.count { return syntax("unexpected end of the document") }
+        return problem("expected \(expected)")
+    }
+
+    private func syntax(_ message: String) -> JSONProblem {
+        JSONProblem(message: "not valid JSON at byte \(position + 1): \(message)")
+    }
+
+    // MARK: Bytes
+
+    /// The next byte that is not white space, not consumed; nil at the end.
+    private mutating func skipSpace() -> UInt8? {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            case let byte: return byte
+            }
+        }
+        return nil
+    }
+
+    private func matches(_ word: StaticString) -> Bool {
+        word.withUTF8Buffer { expected in
+            position + expected.count <= bytes.count && (0..<expected.count).allSatisfy { bytes[position + $0] == expected[$0] }
+        }
+    }
+
+    /// A number's text, or the contents of a string standing for a number (`"42"`).
+    private mutating func numberText() throws -> String {
+        switch skipSpace() {
+        case UInt8(ascii: "\""): return try rawString()
+        case let byte? where byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte):
+            let start = position
+            while position < bytes.count {
+                switch bytes[position] {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                     UInt8(ascii: "e"), UInt8(ascii: "E"):
+                    position += 1
+                default:
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        default: throw mismatch("a number")
+        }
+    }
+
+    /// A string whose opening quote is next.
+    private mutating func rawString() throws -> String {
+        position += 1
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)]), as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+            if byte < 0x20 { throw syntax("control character in a string") }
+            position += 1
+        }
+        throw syntax("unterminated string")
+    }
+
+    private mutating func escapedString(from start: Int) throws -> String {
+        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard position < bytes.count else { throw syntax("unterminated string") }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar), matches("\\u") {
+                        position += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw syntax("invalid surrogate pair") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    out.append(contentsOf: String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8)
+                default: throw syntax("invalid escape")
+                }
+            case let control where control < 0x20: throw syntax("control character in a string")
+            default: out.append(byte)
+            }
+        }
+        throw syntax("unterminated string")
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard position + 4 <= bytes.count else { throw syntax("invalid \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = Data.nibble(bytes[position]) else { throw syntax("invalid \\u escape") }
+            value = value << 4 | UInt32(digit)
+            position += 1
+        }
+        return value
+    }
+}
