@@ -68,6 +68,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["BlackholeCore"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
