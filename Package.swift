@@ -57,6 +57,7 @@ let package = Package(
                 "BlackholeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             // The installed binary starts faster linked by lld with packed relative relocations
             // (DT_RELR, glibc 2.36) and without exporting every symbol: the Swift runtime's

@@ -3,6 +3,7 @@ import BlackholeCore
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 import NIOCore
 
 typealias ServeContext = BasicWebSocketRequestContext
@@ -19,7 +20,7 @@ struct ServeState: Sendable {
     let forwarder: OTLPForwarder?
     /// nil when serve runs no checks.
     let checks: CheckLoopStatus?
-    let log: @Sendable (String) -> Void
+    let logger: Logger
 }
 
 /// The HTTP side of serve: OTLP/HTTP, `/health`, `/metrics`, the dashboard, its JSON API and
@@ -204,7 +205,7 @@ struct ServeHealth: Encodable {
             try state.store.read { db in try db.execute(sql: "SELECT 1 FROM sqlite_master LIMIT 1") }
         } catch {
             database = "unusable (see serve's log)"
-            state.log("health: \(BlackholeError.line(error))")
+            state.logger.error("/health: cannot read the database", metadata: ["error": "\(BlackholeError.line(error))"])
         }
         let checks = state.checks?.snapshot
         let own: HealthStatus = database != "ok" ? .unhealthy : state.checks?.isLate(now: now) == true ? .degraded : .healthy

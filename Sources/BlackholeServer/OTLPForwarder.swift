@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BlackholeCore
 import Foundation
+import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -28,7 +29,7 @@ final class OTLPForwarder: Service, Sendable {
     private let capacityBytes: Int
     private let attempts: Int
     private let retryDelay: Duration
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
     private let queue = Mutex(Queue())
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
@@ -40,7 +41,7 @@ final class OTLPForwarder: Service, Sendable {
     static let finalDrain = Duration.seconds(10)
 
     init(endpoint: URL, http: HTTPClient, metrics: ServeMetrics, capacity: Int = 100_000, capacityBytes: Int = 64 << 20,
-         attempts: Int = 5, retryDelay: Duration = .milliseconds(500), log: @escaping @Sendable (String) -> Void) {
+         attempts: Int = 5, retryDelay: Duration = .milliseconds(500), logger: Logger) {
         self.endpoint = endpoint
         self.http = http
         self.metrics = metrics
@@ -48,7 +49,7 @@ final class OTLPForwarder: Service, Sendable {
         self.capacityBytes = capacityBytes
         self.attempts = attempts
         self.retryDelay = retryDelay
-        self.log = log
+        self.logger = logger
         (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -75,7 +76,11 @@ final class OTLPForwarder: Service, Sendable {
         }
         // Receivers have stopped: what is left gets one attempt each, for a while.
         await drain(until: ContinuousClock.now + Self.finalDrain)
-        while let batch = next() { metrics.forwardDropped(batch.signal, items: batch.items) }
+        while let batch = next() {
+            metrics.forwardDropped(batch.signal, items: batch.items)
+            logger.warning("forwarding stopped: dropped \(batch.items) \(batch.signal.items) not yet sent",
+                           metadata: ["upstream": "\(endpoint)"])
+        }
     }
 
     private func drain(until deadline: ContinuousClock.Instant? = nil) async {
@@ -125,9 +130,11 @@ final class OTLPForwarder: Service, Sendable {
             }
             metrics.forwardFailed()
             if !retryable || attempt == attempts || Task.isShuttingDownGracefully {
-                log("forward: \(url.absoluteString) \(outcome); dropped \(batch.items) \(batch.signal.items)")
+                logger.warning("forwarding dropped \(batch.items) \(batch.signal.items): \(url.absoluteString) \(outcome)",
+                               metadata: ["upstream": "\(url.absoluteString)", "attempts": "\(attempt)"])
                 break
             }
+            logger.debug("forwarding will retry: \(url.absoluteString) \(outcome)", metadata: ["attempt": "\(attempt)"])
             try? await Task.sleep(for: delay)
             delay *= 2
         }

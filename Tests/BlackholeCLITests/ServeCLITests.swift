@@ -348,7 +348,29 @@ import FoundationNetworking
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(scraped.contains("blackhole_serve_forward_dropped_total{signal=\"traces\"} 3"), "\(scraped)")
-        #expect(serving.stop().status == 0)
+        let stopped = serving.stop()
+        #expect(stopped.status == 0)
+        #expect(stopped.stderr.contains(" warning blackhole:") && stopped.stderr.contains("forwarding dropped 3 spans: http://"), "\(stopped.stderr)")
+    }
+
+    // MARK: - Logs
+
+    @Test func logsAreJSONLinesOnStderrAndNeverMixWithJSONOutput() async throws {
+        defer { cli.cleanUp() }
+        let serving = try Serving(cli, ["--no-check", "--no-grpc", "--log-format", "json", "--log-level", "debug"])
+        let stopped = serving.stop()
+        #expect(stopped.status == 0)
+        #expect(serving.out.fileHandleForReading.readDataToEndOfFile().isEmpty, "stdout holds the one --json line alone")
+
+        let records = stopped.stderr.split(separator: "\n").map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+        #expect(!records.isEmpty && records.allSatisfy { $0 != nil }, "one JSON object per line: \(stopped.stderr)")
+        for record in records.compactMap({ $0 }) {
+            #expect(Set(record.keys) == ["time", "level", "label", "source", "message", "metadata"], "\(record)")
+            #expect((record["time"] as? String)?.hasSuffix("Z") == true && record["label"] as? String == "blackhole")
+        }
+        #expect(records.contains { $0?["level"] as? String == "debug" }, "--log-level debug lets developers' records through")
     }
 
     // MARK: - Dashboard and stream, in a real browser

@@ -23,6 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
             addresses are printed once listening (--json: one JSON line). SIGTERM or SIGINT: stop \
             accepting, finish and commit what is in flight, exit 0.
 
+            Failed check runs, dropped forwarding and an unreadable database are logged on stderr \
+            (--log-level, default notice; --log-format json for journald or Loki).
+
             Examples:
               blackhole telemetry serve
               blackhole telemetry serve --listen 0.0.0.0:4318 --auth-token "$TOKEN"
@@ -79,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         try settings.validate(insecure: insecure)
         let store = try context.openStore(config)
         let server = TelemetryServer(settings: settings, config: config, store: store, clock: context.clock,
-                                     diskPaths: context.diskPaths(config))
+                                     diskPaths: context.diskPaths(config), logger: context.logger)
         let json = global.json
         let quiet = global.quiet
         try await withHTTPClient { http in
@@ -89,8 +92,6 @@ struct ServeCommand: AsyncParsableCommand {
                     : "Listening: http://\(listening.http) (OTLP/HTTP, /health, /metrics, dashboard)"
                         + (listening.grpc.map { ", \($0) (OTLP/gRPC)" } ?? "")
                 if json || !quiet { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-            }, log: { line in
-                FileHandle.standardError.write(Data("blackhole: \(line)\n".utf8))
             })
         }
     }
