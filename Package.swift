@@ -49,6 +49,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            // The dashboard is written as ordinary web files and compiled into the binary, which
+            // stays one file to install.
+            resources: [
+                .embedInCode("Dashboard/index.html"),
+                .embedInCode("Dashboard/dashboard.css"),
+                .embedInCode("Dashboard/dashboard.js"),
+            ]
         ),
         .executableTarget(
             name: "blackhole",

@@ -31,7 +31,9 @@ enum HTTPRoutes {
         let router = Router(context: ServeContext.self)
         router.add(middleware: RequestMetrics(metrics: state.metrics))
         if let authToken {
-            router.add(middleware: BearerAuth(token: authToken))
+            // Monitors probe /health without credentials; the dashboard's own files hold no data,
+            // and a browser fetches its stylesheet and script without the page's ?token=.
+            router.add(middleware: BearerAuth(token: authToken, exempt: Set(["/health"] + DashboardRoute.paths)))
         } else if localOnly {
             router.add(middleware: LocalOnly())
         }
@@ -47,7 +49,7 @@ enum HTTPRoutes {
                                  webSocketClients: state.events.count)
             return respond(.ok, PrometheusText.contentType, text.render())
         }
-        router.get("/") { _, _ in respond(.ok, "text/html; charset=utf-8", Dashboard.html) }
+        DashboardRoute().addRoutes(to: router)
 
         let api = router.group("/api")
         api.get("/health") { _, _ in try json(healthReport(state)) }
@@ -221,13 +223,14 @@ struct ServeHealth: Encodable {
     }
 }
 
-/// Every request but `/health` must carry the token: `Authorization: Bearer TOKEN`, or
-/// `?token=TOKEN` where a header cannot be set (a browser opening the dashboard or a WebSocket).
+/// Every request but those to `exempt` paths must carry the token: `Authorization: Bearer TOKEN`,
+/// or `?token=TOKEN` where a header cannot be set (a browser opening the dashboard or a WebSocket).
 struct BearerAuth<Context: RequestContext>: RouterMiddleware {
     let token: String
+    let exempt: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/health" { return try await next(request, context) }
+        if exempt.contains(request.uri.path) { return try await next(request, context) }
         let header = request.headers[.authorization]
         let query = request.uri.queryParameters["token"].map(String.init)
         guard BearerToken.matches(header: header, token) || BearerToken.matches(query, token) else {

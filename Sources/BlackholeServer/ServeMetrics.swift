@@ -22,7 +22,8 @@ final class ServeMetrics: Sendable {
     }
 
     static let durationBounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-    private static let endpoints: Set<String> = ["/", "/health", "/metrics", "/v1/traces", "/v1/metrics", "/telemetry/stream"]
+    private static let endpoints: Set<String> = ["/", "/dashboard.css", "/dashboard.js", "/health", "/metrics", "/v1/traces", "/v1/metrics",
+                                                 "/telemetry/stream"]
 
     /// The `endpoint` label of an HTTP path: a known endpoint, `/api`, or `other` (so that
     /// clients cannot grow the label set).

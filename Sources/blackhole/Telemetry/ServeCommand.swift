@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Every health.check_interval it runs what `telemetry check` runs (cron and serve can share a \
             database). Listening beyond loopback needs --auth-token (a bearer token every endpoint but \
-            /health requires; ?token= for browsers) unless --insecure. Port 0 picks a free port; the \
+            /health and the dashboard's own files requires; ?token= for browsers) unless --insecure. Port 0 picks a free port; the \
             addresses are printed once listening (--json: one JSON line). SIGTERM or SIGINT: stop \
             accepting, finish and commit what is in flight, exit 0.
 
@@ -45,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "No OTLP/gRPC listener.")
     var noGrpc = false
 
-    @Option(help: ArgumentHelp("Bearer token required on every endpoint but /health (env BLACKHOLE_AUTH_TOKEN).", valueName: "token"))
+    @Option(help: ArgumentHelp("Bearer token required on every endpoint but /health and the dashboard page (env BLACKHOLE_AUTH_TOKEN).",
+                               valueName: "token"))
     var authToken: String?
 
     @Flag(help: "Listen beyond loopback without a token.")
