@@ -84,6 +84,16 @@ let package = Package(
             dependencies: ["BlackholeCore", "TestSupport"]
         ),
         .testTarget(
+            name: "BlackholeServerTests",
+            dependencies: [
+                "BlackholeServer",
+                "BlackholeCore",
+                "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
+        ),
+        .testTarget(
             name: "BlackholeCLITests",
             dependencies: ["blackhole", "BlackholeCore", "TestSupport"]
         ),

@@ -53,7 +53,7 @@ struct CheckLoop: Service {
     private func publish(_ report: CheckReport) {
         events.publish(.healthUpdate, report.health)
         for sample in report.resources.samples { events.publish(.metricUpdate, MetricEvent(sample: sample)) }
-        for transition in report.transitions { events.publish(.alert, AlertEvent(transition: transition)) }
+        for transition in report.transitions { events.publish(.alert, transition) }
     }
 }
 

@@ -38,13 +38,13 @@ public struct TelemetryServer: Sendable {
 
     public func run(http: HTTPClient, onListening: @escaping @Sendable (Listening) -> Void) async throws {
         let queue = CommitQueue(store: store)
-        let metrics = ServeMetrics()
+        let metrics = ServeMetrics(started: clock.now())
         let events = EventHub()
         let forwarder = settings.forwardURL.map { OTLPForwarder(endpoint: $0, http: http, metrics: metrics, logger: logger) }
         let receiver = OTLPReceiver(queue: queue, sampleRate: config.tracing.sampleRate, maxBodyBytes: settings.maxBodyBytes,
                                     clock: clock, forwarding: forwarder != nil)
         let checks = settings.runChecks ? CheckLoopStatus(interval: config.health.checkInterval, started: clock.now()) : nil
-        let state = ServeState(config: config, store: store, clock: clock, http: http, receiver: receiver, events: events,
+        let state = ServeState(config: config, store: store, clock: clock, health: HealthStore(store), receiver: receiver, events: events,
                                metrics: metrics, forwarder: forwarder, checks: checks, logger: logger)
 
         // The HTTP server's and the service group's own records are for developers (when a listener
