@@ -49,6 +49,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            // The dashboard is written as ordinary web files and compiled into the binary, which
+            // stays one file to install.
+            resources: [
+                .embedInCode("Dashboard/index.html"),
+                .embedInCode("Dashboard/dashboard.css"),
+                .embedInCode("Dashboard/dashboard.js"),
+            ]
         ),
         .executableTarget(
             name: "blackhole",
@@ -57,6 +64,7 @@ let package = Package(
                 "BlackholeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             // The installed binary starts faster linked by lld with packed relative relocations
             // (DT_RELR, glibc 2.36) and without exporting every symbol: the Swift runtime's
@@ -68,11 +76,22 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["BlackholeCore"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
             name: "BlackholeCoreTests",
             dependencies: ["BlackholeCore", "TestSupport"]
+        ),
+        .testTarget(
+            name: "BlackholeServerTests",
+            dependencies: [
+                "BlackholeServer",
+                "BlackholeCore",
+                "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
         ),
         .testTarget(
             name: "BlackholeCLITests",

@@ -211,7 +211,7 @@ _blackhole_telemetry_resources() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --no-record --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --watch)
+    non_repeating_options=(--db --config --log-level --log-format --watch)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -222,6 +222,14 @@ _blackhole_telemetry_resources() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--watch')
@@ -234,7 +242,7 @@ _blackhole_telemetry_check() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --nagios --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -245,6 +253,14 @@ _blackhole_telemetry_check() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
@@ -254,7 +270,7 @@ _blackhole_telemetry_health() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --probe --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -267,6 +283,14 @@ _blackhole_telemetry_health() {
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
+        return
+        ;;
     esac
 }
 
@@ -274,7 +298,7 @@ _blackhole_telemetry_metrics() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=(--labels)
-    non_repeating_options=(--db --config --since)
+    non_repeating_options=(--db --config --log-level --log-format --since)
     __blackhole_offer_flags_options 1
 
     # Offer option value completions
@@ -285,6 +309,14 @@ _blackhole_telemetry_metrics() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--since')
@@ -323,7 +355,7 @@ _blackhole_telemetry_alerts_list() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -334,6 +366,14 @@ _blackhole_telemetry_alerts_list() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
@@ -343,7 +383,7 @@ _blackhole_telemetry_alerts_history() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --since)
+    non_repeating_options=(--db --config --log-level --log-format --since)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -354,6 +394,14 @@ _blackhole_telemetry_alerts_history() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--since')
@@ -366,7 +414,7 @@ _blackhole_telemetry_alerts_rules() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -377,6 +425,14 @@ _blackhole_telemetry_alerts_rules() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
@@ -386,7 +442,7 @@ _blackhole_telemetry_alerts_silence() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --list --version -h --help)
     repeating_options=(--labels)
-    non_repeating_options=(--db --config --rule --for --comment)
+    non_repeating_options=(--db --config --log-level --log-format --rule --for --comment)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -397,6 +453,14 @@ _blackhole_telemetry_alerts_silence() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--rule')
@@ -418,7 +482,7 @@ _blackhole_telemetry_alerts_unsilence() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --rule)
+    non_repeating_options=(--db --config --log-level --log-format --rule)
     __blackhole_offer_flags_options 1
 
     # Offer option value completions
@@ -429,6 +493,14 @@ _blackhole_telemetry_alerts_unsilence() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--rule')
@@ -441,7 +513,7 @@ _blackhole_telemetry_alerts_ack() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 1
 
     # Offer option value completions
@@ -454,6 +526,14 @@ _blackhole_telemetry_alerts_ack() {
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
+        return
+        ;;
     esac
 }
 
@@ -461,7 +541,7 @@ _blackhole_telemetry_alerts_test() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --channel)
+    non_repeating_options=(--db --config --log-level --log-format --channel)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -472,6 +552,14 @@ _blackhole_telemetry_alerts_test() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--channel')
@@ -484,7 +572,7 @@ _blackhole_telemetry_traces() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=(--attr)
-    non_repeating_options=(--db --config --since --until --service --name --min-duration --max-duration --status --limit)
+    non_repeating_options=(--db --config --log-level --log-format --since --until --service --name --min-duration --max-duration --status --limit)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -495,6 +583,14 @@ _blackhole_telemetry_traces() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--since')
@@ -532,7 +628,7 @@ _blackhole_telemetry_trace() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 1
 
     # Offer option value completions
@@ -545,6 +641,14 @@ _blackhole_telemetry_trace() {
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
+        return
+        ;;
     esac
 }
 
@@ -552,7 +656,7 @@ _blackhole_telemetry_analyze() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --summary --version -h --help)
     repeating_options=(--pattern)
-    non_repeating_options=(--db --config --since --service)
+    non_repeating_options=(--db --config --log-level --log-format --since --service)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -563,6 +667,14 @@ _blackhole_telemetry_analyze() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--pattern')
@@ -581,7 +693,7 @@ _blackhole_telemetry_ingest() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --format)
+    non_repeating_options=(--db --config --log-level --log-format --format)
     __blackhole_offer_flags_options -1
 
     # Offer option value completions
@@ -592,6 +704,14 @@ _blackhole_telemetry_ingest() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--format')
@@ -613,7 +733,7 @@ _blackhole_telemetry_exec() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=(--attr)
-    non_repeating_options=(--db --config --name --service)
+    non_repeating_options=(--db --config --log-level --log-format --name --service)
     __blackhole_offer_flags_options -1
 
     # Offer option value completions
@@ -624,6 +744,14 @@ _blackhole_telemetry_exec() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--name')
@@ -642,7 +770,7 @@ _blackhole_telemetry_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --no-grpc --insecure --no-check --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --listen --grpc-listen --auth-token --max-body-size --forward-otlp)
+    non_repeating_options=(--db --config --log-level --log-format --listen --grpc-listen --auth-token --max-body-size --forward-otlp)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -653,6 +781,14 @@ _blackhole_telemetry_serve() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--listen')
@@ -677,7 +813,7 @@ _blackhole_telemetry_prune() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -688,6 +824,14 @@ _blackhole_telemetry_prune() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
@@ -720,7 +864,7 @@ _blackhole_p2p_status() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=(--peer)
-    non_repeating_options=(--db --config --sample --timeout)
+    non_repeating_options=(--db --config --log-level --log-format --sample --timeout)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -731,6 +875,14 @@ _blackhole_p2p_status() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--peer')
@@ -749,7 +901,7 @@ _blackhole_p2p_discover() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --mdns --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --timeout)
+    non_repeating_options=(--db --config --log-level --log-format --timeout)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -760,6 +912,14 @@ _blackhole_p2p_discover() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--timeout')
@@ -795,7 +955,7 @@ _blackhole_config_init() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -806,6 +966,14 @@ _blackhole_config_init() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
@@ -815,7 +983,7 @@ _blackhole_config_validate() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -826,6 +994,14 @@ _blackhole_config_validate() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
@@ -835,7 +1011,7 @@ _blackhole_config_show() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --log-level --log-format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -846,6 +1022,14 @@ _blackhole_config_show() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
@@ -855,7 +1039,7 @@ _blackhole_config_network() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --timeout)
+    non_repeating_options=(--db --config --log-level --log-format --timeout)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -866,6 +1050,14 @@ _blackhole_config_network() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     '--timeout')

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BlackholeCore
 import Foundation
+import Logging
 import ServiceLifecycle
 import Synchronization
 
@@ -16,7 +17,7 @@ struct CheckLoop: Service {
     let diskPaths: [String]
     let events: EventHub
     let status: CheckLoopStatus
-    let log: @Sendable (String) -> Void
+    let logger: Logger
 
     func run() async throws {
         // Its database calls block (a busy cron run can hold the lock for seconds): on threads of
@@ -29,14 +30,19 @@ struct CheckLoop: Service {
         let run = CheckRun(config: config, store: store, clock: clock, http: http, sampler: sampler, diskPaths: diskPaths)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                publish(try await run.run())
+                let report = try await run.run()
+                publish(report)
+                logger.debug("check run done",
+                             metadata: ["status": "\(report.status.rawValue)", "duration_ms": "\(Int(report.duration * 1000))"])
+                if status.snapshot.lastError != nil { logger.notice("check runs succeed again") }
                 status.succeeded(at: clock.now())
             } catch is CancellationError {
                 return
             } catch {
                 let message = BlackholeError.line(error)
                 status.failed(message)
-                log("check: \(message)")
+                logger.error("check run failed; next in \(DurationText.format(config.health.checkInterval))",
+                             metadata: ["error": "\(message)"])
             }
             try? await cancelWhenGracefulShutdown {
                 try await Task.sleep(for: .seconds(config.health.checkInterval))
@@ -47,7 +53,7 @@ struct CheckLoop: Service {
     private func publish(_ report: CheckReport) {
         events.publish(.healthUpdate, report.health)
         for sample in report.resources.samples { events.publish(.metricUpdate, MetricEvent(sample: sample)) }
-        for transition in report.transitions { events.publish(.alert, AlertEvent(transition: transition)) }
+        for transition in report.transitions { events.publish(.alert, transition) }
     }
 }
 

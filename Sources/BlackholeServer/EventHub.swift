@@ -52,19 +52,6 @@ final class EventHub: Sendable {
     }
 }
 
-/// An alert as the stream sends it: the alert's own JSON with `state` saying `firing` or `resolved`.
-struct AlertEvent: Encodable {
-    let transition: AlertTransition
-
-    func encode(to encoder: any Encoder) throws {
-        try transition.alert.encode(to: encoder)
-        var container = encoder.container(keyedBy: StateKey.self)
-        try container.encode(transition.kind.rawValue, forKey: .state)
-    }
-
-    private enum StateKey: String, CodingKey { case state }
-}
-
 /// One sample as the stream sends it.
 struct MetricEvent: Encodable {
     let sample: Sample

@@ -4,8 +4,8 @@ import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import ServiceLifecycle
 
-/// OTLP/gRPC: `TraceService/Export` and `MetricsService/Export`, as the seed's services call them
-/// (`otlptracegrpc`/`otlpmetricgrpc` to localhost:4317). Messages stay bytes until the receiver
+/// OTLP/gRPC: `TraceService/Export` and `MetricsService/Export`, as OpenTelemetry SDKs' gRPC
+/// exporters call them (on localhost:4317 by default). Messages stay bytes until the receiver
 /// decodes them, so both transports share one path: same validation, limits and commit before ack.
 struct OTLPGRPCService: RegistrableRPCService {
     let state: ServeState
@@ -62,9 +62,10 @@ struct OTLPGRPCService: RegistrableRPCService {
         }
         do {
             let receipt = try await state.receiver.receive(signal, body: body, encoding: .protobuf, gzip: false)
-            ServeState.received(signal, receipt, state)
+            state.received(signal, receipt)
             return ServerResponse(message: OTLPReceiver.response(signal, receipt, encoding: .protobuf))
         } catch {
+            state.refused(signal, error, transport: "grpc")
             let code: RPCError.Code = switch error {
             case .tooLarge: .resourceExhausted
             case .undecodable: .invalidArgument

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BlackholeCore
 import Foundation
+import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -27,7 +28,7 @@ final class OTLPForwarder: Service, Sendable {
     private let capacity: Int
     private let capacityBytes: Int
     private let retry: RetryPolicy
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
     private let queue = Mutex(Queue())
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
@@ -39,7 +40,7 @@ final class OTLPForwarder: Service, Sendable {
     static let finalDrain = Duration.seconds(10)
 
     init(endpoint: URL, http: HTTPClient, metrics: ServeMetrics, capacity: Int = 100_000, capacityBytes: Int = 64 << 20,
-         attempts: Int = 5, retryDelay: Duration = .milliseconds(500), log: @escaping @Sendable (String) -> Void) {
+         attempts: Int = 5, retryDelay: Duration = .milliseconds(500), logger: Logger) {
         self.endpoint = endpoint
         self.http = http
         self.metrics = metrics
@@ -47,7 +48,7 @@ final class OTLPForwarder: Service, Sendable {
         self.capacityBytes = capacityBytes
         // Full jitter: every serve forwarding to one collector backs off from it at the same moment.
         retry = RetryPolicy(attempts: attempts, baseDelay: retryDelay / .seconds(1), maxDelay: 8, jitter: .full)
-        self.log = log
+        self.logger = logger
         (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -125,11 +126,15 @@ final class OTLPForwarder: Service, Sendable {
             throw ForwardFailure(outcome: outcome, retryable: retryable)
         }
         do throws(ForwardFailure) {
-            try await retry.run(sleep: { try? await Task.sleep(for: .seconds($0)) }, post) { failure, _ in
-                failure.retryable && !Task.isShuttingDownGracefully
+            try await retry.run(sleep: { try? await Task.sleep(for: .seconds($0)) }, post) { [logger] failure, pause in
+                guard failure.retryable && !Task.isShuttingDownGracefully else { return false }
+                logger.debug("forwarding will retry: \(url.absoluteString) \(failure.outcome)",
+                             metadata: ["pause_seconds": "\(pause)"])
+                return true
             }
         } catch {
-            log("forward: \(url.absoluteString) \(error.outcome); dropped \(batch.items) \(batch.signal.items)")
+            logger.warning("forwarding dropped \(batch.items) \(batch.signal.items): \(url.absoluteString) \(error.outcome)",
+                           metadata: ["upstream": "\(url.absoluteString)"])
             metrics.forwardDropped(batch.signal, items: batch.items)
         }
     }

@@ -22,7 +22,8 @@ final class ServeMetrics: Sendable {
     }
 
     static let durationBounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-    private static let endpoints: Set<String> = ["/", "/health", "/metrics", "/v1/traces", "/v1/metrics", "/telemetry/stream"]
+    private static let endpoints: Set<String> = ["/", "/dashboard.css", "/dashboard.js", "/health", "/metrics", "/v1/traces", "/v1/metrics",
+                                                 "/telemetry/stream"]
 
     /// The `endpoint` label of an HTTP path: a known endpoint, `/api`, or `other` (so that
     /// clients cannot grow the label set).
@@ -31,7 +32,11 @@ final class ServeMetrics: Sendable {
     }
 
     private let counts = Mutex(Counts())
-    let started = Date()
+    let started: Date
+
+    init(started: Date) {
+        self.started = started
+    }
 
     func request(transport: String, endpoint: String, code: String, since started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
@@ -58,10 +63,10 @@ final class ServeMetrics: Sendable {
     func forwardFailed() { counts.withLock { $0.forwardFailed += 1 } }
 
     /// Adds serve's own families; `queueDepth` and `forwardQueueDepth` are read at scrape time.
-    func expose(into text: inout PrometheusText, queueDepth: Int, forwardQueueDepth: Int?, webSocketClients: Int) {
+    func expose(into text: inout PrometheusText, now: Date, queueDepth: Int, forwardQueueDepth: Int?, webSocketClients: Int) {
         let counts = counts.withLock { $0 }
         text.add("blackhole_serve_uptime_seconds", kind: .gauge, help: "Seconds since serve started",
-                 value: Date().timeIntervalSince(started).rounded())
+                 value: now.timeIntervalSince(started).rounded())
         for (key, value) in counts.requests.sorted(by: { ($0.key.transport, $0.key.endpoint, $0.key.code) < ($1.key.transport, $1.key.endpoint, $1.key.code) }) {
             text.add("blackhole_serve_requests_total", kind: .counter, help: "Requests answered, by transport, endpoint and status code",
                      labels: ["transport": key.transport, "endpoint": key.endpoint, "code": key.code], value: Double(value))

@@ -24,29 +24,33 @@ public struct TelemetryServer: Sendable {
     let store: Store
     let clock: any WallClock
     let diskPaths: [String]
+    /// serve's own records, and at info and below those of the HTTP server and service group.
+    let logger: Logger
 
-    public init(settings: ServeSettings, config: Configuration, store: Store, clock: any WallClock, diskPaths: [String]) {
+    public init(settings: ServeSettings, config: Configuration, store: Store, clock: any WallClock, diskPaths: [String], logger: Logger) {
         self.settings = settings
         self.config = config
         self.store = store
         self.clock = clock
         self.diskPaths = diskPaths
+        self.logger = logger
     }
 
-    public func run(http: HTTPClient, onListening: @escaping @Sendable (Listening) -> Void,
-                    log: @escaping @Sendable (String) -> Void) async throws {
+    public func run(http: HTTPClient, onListening: @escaping @Sendable (Listening) -> Void) async throws {
         let queue = CommitQueue(store: store)
-        let metrics = ServeMetrics()
+        let metrics = ServeMetrics(started: clock.now())
         let events = EventHub()
-        let forwarder = settings.forwardURL.map { OTLPForwarder(endpoint: $0, http: http, metrics: metrics, log: log) }
+        let forwarder = settings.forwardURL.map { OTLPForwarder(endpoint: $0, http: http, metrics: metrics, logger: logger) }
         let receiver = OTLPReceiver(queue: queue, sampleRate: config.tracing.sampleRate, maxBodyBytes: settings.maxBodyBytes,
                                     clock: clock, forwarding: forwarder != nil)
         let checks = settings.runChecks ? CheckLoopStatus(interval: config.health.checkInterval, started: clock.now()) : nil
-        let state = ServeState(config: config, store: store, clock: clock, http: http, receiver: receiver, events: events,
-                               metrics: metrics, forwarder: forwarder, checks: checks, log: log)
-        // The servers' own logs are for their developers: serve reports its errors itself.
-        var logger = Logger(label: "blackhole") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .critical
+        let state = ServeState(config: config, store: store, clock: clock, health: HealthStore(store), spans: SpanStore(store),
+                               receiver: receiver, events: events, metrics: metrics, forwarder: forwarder, checks: checks, logger: logger)
+
+        // The HTTP server's and the service group's own records are for developers (when a listener
+        // fails they log the others' cancellation as errors): heard at --log-level info and below.
+        var frameworkLogger = logger
+        if logger.logLevel > .info { frameworkLogger.logLevel = .critical }
 
         let grpc = settings.grpc.map { GRPCService.make($0, state: state, authToken: settings.authToken) }
         let announcer = Announcer(grpc: grpc, onListening: onListening)
@@ -56,20 +60,20 @@ public struct TelemetryServer: Sendable {
             server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(http1: .init(idleTimeout: .seconds(60)))),
             configuration: .init(address: .hostname(settings.http.host, port: settings.http.port), serverName: nil),
             onServerRunning: { channel in await announcer.httpListening(channel.localAddress) },
-            logger: logger)
+            logger: frameworkLogger)
 
         // Shut down in reverse order of this list.
         var services: [any Service] = [CommitQueueService(queue: queue)]
         if let forwarder { services.append(forwarder) }
         if let checks {
             services.append(CheckLoop(config: config, store: store, clock: clock, http: http, diskPaths: diskPaths, events: events,
-                                      status: checks, log: log))
+                                      status: checks, logger: logger))
         }
         if let grpc { services.append(GRPCService(server: grpc)) }
         services.append(app)
         services.append(StreamCloser(events: events))
         var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: frameworkLogger)
         // A stop never hangs: what has not finished by then is cancelled.
         configuration.maximumGracefulShutdownDuration = .seconds(30)
         let group = ServiceGroup(configuration: configuration)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BlackholeCore
 import Foundation
+import Logging
 
 /// The options every command takes, defined once.
 struct GlobalOptions: ParsableArguments {
@@ -27,13 +28,28 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .shortAndLong, help: "Print more detail.")
     var verbose = false
+
+    @Option(help: ArgumentHelp("Least severe log record written to stderr by serve and its background work.", valueName: "level"))
+    var logLevel: Logger.Level = .notice
+
+    @Option(help: ArgumentHelp("Log records as text, or as JSON lines for journald or Loki.", valueName: "format"))
+    var logFormat: LogFormat = .text
 }
 
-/// What a command runs with: the options, the environment, the clock, and one way out.
+/// What a command runs with: the options, the environment, the clock, the logger, and one way out.
 struct CommandContext: Sendable {
     let options: GlobalOptions
     let environment = ProcessInfo.processInfo.environment
-    let clock: any WallClock = SystemClock()
+    let clock: any WallClock
+    /// For long-running work (serve and its loops): records on stderr, as `--log-level` and
+    /// `--log-format` say.
+    let logger: Logger
+
+    init(options: GlobalOptions, clock: any WallClock = SystemClock()) {
+        self.options = options
+        self.clock = clock
+        logger = options.logFormat.logger(level: options.logLevel, clock: clock)
+    }
 
     var configLocation: ConfigLocation {
         ConfigLocation.resolve(flag: options.config, environment: environment)

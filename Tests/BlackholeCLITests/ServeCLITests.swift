@@ -268,6 +268,7 @@ import FoundationNetworking
 
         let stopped = serving.stop()
         #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(stopped.stderr.isEmpty, "refused requests are their senders' business; at the default level nothing is logged")
         let stored = try json("telemetry", "trace", "0af7651916cd43dd8448eb211c80319c")
         #expect((stored["spans"] as? [[String: Any]])?.map { $0["name"] as? String } == ["put"])
     }
@@ -348,7 +349,35 @@ import FoundationNetworking
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(scraped.contains("blackhole_serve_forward_dropped_total{signal=\"traces\"} 3"), "\(scraped)")
-        #expect(serving.stop().status == 0)
+        let stopped = serving.stop()
+        #expect(stopped.status == 0)
+        #expect(stopped.stderr.contains(" warning blackhole:") && stopped.stderr.contains("forwarding dropped 3 spans: http://"), "\(stopped.stderr)")
+    }
+
+    // MARK: - Logs
+
+    @Test func logsAreJSONLinesOnStderrAndNeverMixWithJSONOutput() async throws {
+        defer { cli.cleanUp() }
+        let serving = try Serving(cli, ["--no-check", "--no-grpc", "--log-format", "json", "--log-level", "debug"])
+        let garbage = try await request(serving.url("/v1/traces"), method: "POST", body: Data([0xFF, 0x01]),
+                                        headers: ["Content-Type": "application/x-protobuf"])
+        #expect(garbage.status == 400)
+        let stopped = serving.stop()
+        #expect(stopped.status == 0)
+        #expect(serving.out.fileHandleForReading.readDataToEndOfFile().isEmpty, "stdout holds the one --json line alone")
+
+        let records = stopped.stderr.split(separator: "\n").map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+        #expect(!records.isEmpty && records.allSatisfy { $0 != nil }, "one JSON object per line: \(stopped.stderr)")
+        for record in records.compactMap({ $0 }) {
+            #expect(Set(record.keys) == ["time", "level", "label", "source", "message", "metadata"], "\(record)")
+            #expect((record["time"] as? String)?.hasSuffix("Z") == true && record["label"] as? String == "blackhole")
+        }
+        let refused = try #require(records.compactMap { $0 }.first { $0["message"] as? String == "refused an OTLP export of spans" },
+                                   "\(stopped.stderr)")
+        #expect(refused["level"] as? String == "debug" && refused["source"] as? String == "BlackholeServer")
+        #expect((refused["metadata"] as? [String: String])?["transport"] == "http")
     }
 
     // MARK: - Dashboard and stream, in a real browser

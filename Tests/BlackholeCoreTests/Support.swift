@@ -29,21 +29,3 @@ extension Counters {
                  network: ["eth0": .init(received: eth0.rx, sent: eth0.tx), "lo": .init(received: 5, sent: 5)])
     }
 }
-
-/// A clock that stands still until told otherwise; sleeping on it moves it on at once.
-final class ManualClock: WallClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        current = start
-    }
-
-    func now() -> Date { lock.withLock { current } }
-
-    func advance(by seconds: TimeInterval) {
-        lock.withLock { current += seconds }
-    }
-
-    func sleep(for seconds: TimeInterval) async { advance(by: seconds) }
-}

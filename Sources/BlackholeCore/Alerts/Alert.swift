@@ -56,8 +56,9 @@ public struct ActiveAlert: Codable, Sendable, Equatable {
     }
 }
 
-/// What happened to an alert in one evaluation.
-public struct AlertTransition: Sendable, Equatable {
+/// What happened to an alert in one evaluation. As JSON (serve's stream sends it), the alert's own
+/// fields with `state` saying `firing` or `resolved`.
+public struct AlertTransition: Sendable, Equatable, Encodable {
     public enum Kind: String, Sendable, Codable {
         case firing, resolved
     }
@@ -65,4 +66,12 @@ public struct AlertTransition: Sendable, Equatable {
     public var kind: Kind
     public var alert: ActiveAlert
     public var at: Date
+
+    public func encode(to encoder: any Encoder) throws {
+        try alert.encode(to: encoder)
+        var container = encoder.container(keyedBy: StateKey.self)
+        try container.encode(kind.rawValue, forKey: .state)
+    }
+
+    private enum StateKey: String, CodingKey { case state }
 }

@@ -40,6 +40,6 @@ public struct HealthMonitor: Sendable {
 
     /// The last recorded state, without probing.
     public func recorded(_ settings: HealthSettings) throws -> HealthReport {
-        HealthReport(services: settings.services, states: try store.states())
+        try store.report(settings)
     }
 }

@@ -19,9 +19,12 @@ struct ServeCommand: AsyncParsableCommand {
 
             Every health.check_interval it runs what `telemetry check` runs (cron and serve can share a \
             database). Listening beyond loopback needs --auth-token (a bearer token every endpoint but \
-            /health requires; ?token= for browsers) unless --insecure. Port 0 picks a free port; the \
+            /health and the dashboard's own files requires; ?token= for browsers) unless --insecure. Port 0 picks a free port; the \
             addresses are printed once listening (--json: one JSON line). SIGTERM or SIGINT: stop \
             accepting, finish and commit what is in flight, exit 0.
+
+            Failed check runs, dropped forwarding and an unreadable database are logged on stderr \
+            (--log-level, default notice; --log-format json for journald or Loki).
 
             Examples:
               blackhole telemetry serve
@@ -42,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "No OTLP/gRPC listener.")
     var noGrpc = false
 
-    @Option(help: ArgumentHelp("Bearer token required on every endpoint but /health (env BLACKHOLE_AUTH_TOKEN).", valueName: "token"))
+    @Option(help: ArgumentHelp("Bearer token required on every endpoint but /health and the dashboard page (env BLACKHOLE_AUTH_TOKEN).",
+                               valueName: "token"))
     var authToken: String?
 
     @Flag(help: "Listen beyond loopback without a token.")
@@ -79,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         try settings.validate(insecure: insecure)
         let store = try context.openStore(config)
         let server = TelemetryServer(settings: settings, config: config, store: store, clock: context.clock,
-                                     diskPaths: context.diskPaths(config))
+                                     diskPaths: context.diskPaths(config), logger: context.logger)
         let json = global.json
         let quiet = global.quiet
         try await withHTTPClient { http in
@@ -89,8 +93,6 @@ struct ServeCommand: AsyncParsableCommand {
                     : "Listening: http://\(listening.http) (OTLP/HTTP, /health, /metrics, dashboard)"
                         + (listening.grpc.map { ", \($0) (OTLP/gRPC)" } ?? "")
                 if json || !quiet { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-            }, log: { line in
-                FileHandle.standardError.write(Data("blackhole: \(line)\n".utf8))
             })
         }
     }
