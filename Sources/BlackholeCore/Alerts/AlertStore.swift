@@ -40,6 +40,18 @@ public struct AlertStore: Sendable {
             """)
     }
 
+    /// How every delivery run ended, per channel, for `/metrics`: kept in the store because cron's
+    /// runs and serve's deliver alike.
+    static let notificationCountsMigration = Migration("notification_counts") { db in
+        try db.execute(sql: """
+            CREATE TABLE notification_counts (
+                channel TEXT NOT NULL,
+                result TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                PRIMARY KEY (channel, result))
+            """)
+    }
+
     /// Notifications that a newer one replaces while they wait (Alertmanager's states of one alert).
     static let outboxReplacesMigration = Migration("outbox_replaces") { db in
         try db.execute(sql: """
@@ -163,6 +175,27 @@ public struct AlertStore: Sendable {
             try db.execute(
                 sql: "INSERT INTO outbox (created_ms, channel, payload, replaces) VALUES (?, ?, ?, ?)",
                 arguments: [MetricStore.milliseconds(now), notification.channel, notification.payload, notification.replaces])
+        }
+    }
+
+    /// What became of a notification in a delivery run.
+    public enum DeliveryResult: String, Sendable, CaseIterable {
+        case delivered, failed, expired
+    }
+
+    static func countNotification(_ db: Database, channel: String, result: DeliveryResult) throws {
+        try db.execute(sql: """
+            INSERT INTO notification_counts (channel, result, count) VALUES (?, ?, 1)
+            ON CONFLICT (channel, result) DO UPDATE SET count = count + 1
+            """, arguments: [channel, result.rawValue])
+    }
+
+    /// Every delivery run's outcomes so far, per channel and result.
+    public func notificationCounts() throws -> [(channel: String, result: DeliveryResult, count: Int)] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT channel, result, count FROM notification_counts ORDER BY channel, result").compactMap { row in
+                DeliveryResult(rawValue: row["result"]).map { (row["channel"], $0, row["count"]) }
+            }
         }
     }
 

@@ -40,6 +40,7 @@ public struct OutboxDelivery: Sendable {
                 """, arguments: [MetricStore.milliseconds(now - maxAge)])
             for row in expired {
                 report.expired.append(.init(channel: row["channel"], error: row["last_error"] ?? "never delivered"))
+                try AlertStore.countNotification(db, channel: row["channel"], result: .expired)
             }
             try db.execute(sql: "UPDATE outbox SET expired_ms = ? WHERE expired_ms IS NULL AND created_ms < ?",
                            arguments: [MetricStore.milliseconds(now), MetricStore.milliseconds(now - maxAge)])
@@ -68,6 +69,7 @@ public struct OutboxDelivery: Sendable {
                 } else {
                     try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [item.id])
                 }
+                try AlertStore.countNotification(db, channel: item.channel, result: error == nil ? .delivered : .failed)
             }
             report.waiting = try AlertStore.pendingNotifications(db)
         }

@@ -10,6 +10,7 @@ public enum Schema {
         SpanStore.migration,
         SpanStore.originsMigration,
         AlertStore.outboxReplacesMigration,
+        AlertStore.notificationCountsMigration,
     ]
 
     /// What `prune` deletes, per kind of data.

@@ -2,7 +2,7 @@ import BlackholeCore
 import Hummingbird
 
 /// `GET /metrics`, for Prometheus to scrape: the latest value of every stored series in its text
-/// format, then serve's own counters.
+/// format, the alerts and their delivery, then serve's own counters.
 struct MetricsRoute {
     let state: ServeState
 
@@ -13,6 +13,9 @@ struct MetricsRoute {
     func scrape() throws -> Response {
         var text = PrometheusText()
         text.add(stored: try MetricStore(state.store).latest())
+        let alerts = AlertStore(state.store)
+        AlertExposition.add(into: &text, active: try alerts.active(), deliveries: try alerts.notificationCounts(),
+                            outboxPending: try alerts.pendingNotifications())
         state.metrics.expose(into: &text, now: state.clock.now(), queueDepth: state.receiver.queue.depth,
                              forwardQueueDepth: state.forwarder?.depth, webSocketClients: state.events.count)
         return .text(text.render(), contentType: PrometheusText.contentType)
