@@ -56,7 +56,7 @@ struct CommandContext: Sendable {
     }
 
     func loadConfig() throws -> Configuration {
-        try ConfigLoader.load(configLocation)
+        try ConfigLoader.load(configLocation, environment: environment)
     }
 
     func databasePath(_ config: Configuration) -> String {

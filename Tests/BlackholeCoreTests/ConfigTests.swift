@@ -135,7 +135,7 @@ import Testing
         let dir = TemporaryDirectory()
         let path = dir.write("c.yaml", "alert_rule: []\np2p: { mdns: 3 }\n")
         let error = try #require(throws: BlackholeError.self) {
-            try ConfigLoader.load(ConfigLocation(path: path, origin: .flag, writablePath: path))
+            try ConfigLoader.load(ConfigLocation(path: path, origin: .flag, writablePath: path), environment: [:])
         }
         #expect(error.message == "\(path):1:1: unknown key \"alert_rule\"; did you mean \"alert_rules\"? (and 1 more; run 'blackhole config validate')")
     }

@@ -3,8 +3,8 @@ import Yams
 
 /// Reads a configuration document, collecting every problem rather than stopping at the first.
 enum ConfigDecoding {
-    static func decode(yaml text: String, file: String = "config.yaml") -> (Configuration, [ConfigProblem]) {
-        let problems = ProblemList(file: file)
+    static func decode(yaml text: String, file: String = "config.yaml", environment: [String: String] = [:]) -> (Configuration, [ConfigProblem]) {
+        let problems = ProblemList(file: file, environment: environment)
         var config = Configuration()
         let root: Node?
         do {
@@ -260,7 +260,7 @@ enum ConfigDecoding {
         let common = ["min_severity", "group"]
         let known: [String]
         switch type {
-        case "webhook": known = ["url", "timeout", "headers"] + common
+        case "webhook": known = ["url", "url_file", "timeout", "headers"] + common
         case "log": known = ["path"] + common
         case "alertmanager": known = ["urls", "timeout", "headers", "min_severity"]
         default:
@@ -273,17 +273,18 @@ enum ConfigDecoding {
         channel.minSeverity = settings["min_severity"]?.oneOf(AlertSeverity.self) ?? .info
         channel.group = settings["group"]?.bool() ?? false
         let timeout = settings["timeout"].flatMap(positive) ?? 10
-        let headers = settings["headers"]?.stringMap() ?? [:]
+        let headers = settings["headers"]?.settingMap() ?? [:]
         switch type {
         case "log":
             channel.kind = .log(path: settings["path"]?.string())
         case "webhook":
-            guard let urlNode = settings["url"] else {
-                (config ?? value).problem("webhook channel \"\(name)\" needs config.url")
+            // The URL may carry a token (Slack's do): it can come from a file or the environment.
+            guard let urlNode = settings["url"] ?? settings["url_file"] else {
+                (config ?? value).problem("webhook channel \"\(name)\" needs config.url (or url_file)")
                 return nil
             }
-            guard let url = httpURL(urlNode) else { return nil }
-            channel.kind = .webhook(url: url, timeout: timeout, headers: headers)
+            guard let url = secret(settings, "url") else { return nil }
+            channel.kind = .webhook(url: checkedHTTPURL(url, at: urlNode), timeout: timeout, headers: headers)
         default:
             guard let urlsNode = settings["urls"] else {
                 (config ?? value).problem("alertmanager channel \"\(name)\" needs config.urls (each Alertmanager of the cluster)")
@@ -301,12 +302,42 @@ enum ConfigDecoding {
 
     static let channelTypes = ["webhook", "log", "alertmanager"]
 
-    /// The string, with a located problem unless it is an http(s) URL with a host (kept all the
-    /// same, so that what refers to it is not reported as well).
+    /// A secret setting: `key` itself (`${NAME}` expanded from the environment) or `key_file`, a
+    /// file holding it (its trailing newline dropped), never both. Both are in the keys a channel
+    /// type knows.
+    static func secret(_ settings: [String: YAMLValue], _ key: String) -> String? {
+        switch (settings[key], settings[key + "_file"]) {
+        case (let inline?, nil):
+            return inline.setting()
+        case (nil, let file?):
+            guard let path = file.setting() else { return nil }
+            let text: String
+            do {
+                text = try String(contentsOfFile: Paths.expand(path, environment: file.problems.environment), encoding: .utf8)
+            } catch {
+                file.problem("cannot read \(path): \(FileErrors.reason(error))")
+                return nil
+            }
+            let secret = text.trimmingCharacters(in: .newlines)
+            if secret.isEmpty { file.problem("\(path) is empty") }
+            return secret
+        case (_?, let file?):
+            file.problem("give \(key) or \(key)_file, not both")
+            return nil
+        case (nil, nil):
+            return nil
+        }
+    }
+
+    /// The string (`${NAME}` expanded), with a located problem unless it is an http(s) URL with a
+    /// host (kept all the same, so that what refers to it is not reported as well).
     private static func httpURL(_ value: YAMLValue) -> String? {
-        guard let text = value.string() else { return nil }
+        value.setting().map { checkedHTTPURL($0, at: value) }
+    }
+
+    private static func checkedHTTPURL(_ text: String, at value: YAMLValue) -> String {
         if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false { return text }
-        value.problem("\"\(text)\" is not an http(s) URL")
+        value.problem("\"\(SecretMask.url(text))\" is not an http(s) URL")
         return text
     }
 

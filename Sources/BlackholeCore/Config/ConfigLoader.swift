@@ -29,15 +29,16 @@ public struct ConfigLocation: Sendable, Equatable {
 }
 
 public enum ConfigLoader {
-    /// Every problem in the file, for `config validate`.
-    public static func check(_ location: ConfigLocation) throws -> (Configuration, [ConfigProblem]) {
+    /// Every problem in the file, for `config validate`. `environment` is what `${NAME}` in a
+    /// setting refers to.
+    public static func check(_ location: ConfigLocation, environment: [String: String]) throws -> (Configuration, [ConfigProblem]) {
         guard let path = location.path else { return (Configuration(), []) }
-        return ConfigDecoding.decode(yaml: try read(path), file: path)
+        return ConfigDecoding.decode(yaml: try read(path), file: path, environment: environment)
     }
 
     /// The configuration every other command runs with; the first problem is an error.
-    public static func load(_ location: ConfigLocation) throws -> Configuration {
-        let (config, problems) = try check(location)
+    public static func load(_ location: ConfigLocation, environment: [String: String]) throws -> Configuration {
+        let (config, problems) = try check(location, environment: environment)
         if let first = problems.first {
             let more = problems.count > 1 ? " (and \(problems.count - 1) more; run 'blackhole config validate')" : ""
             throw BlackholeError(.config, first.description + more)

@@ -10,12 +10,17 @@ public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column): \(message)" }
 }
 
-/// Collects every problem of one file so `config validate` can list them all at once.
+/// Collects every problem of one file so `config validate` can list them all at once; holds the
+/// environment that `${NAME}` in settings refers to.
 final class ProblemList {
     let file: String
+    let environment: [String: String]
     private(set) var items: [ConfigProblem] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, environment: [String: String] = [:]) {
+        self.file = file
+        self.environment = environment
+    }
 
     func add(_ message: String, at mark: Mark?) {
         items.append(ConfigProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message))
@@ -146,6 +151,29 @@ struct YAMLValue {
         var result: [String: String] = [:]
         for (key, value) in entries { result[key] = value.string() }
         return result
+    }
+
+    /// A channel's map of settings (headers), each with `${NAME}` expanded.
+    func settingMap() -> [String: String]? {
+        guard let entries = mapping() else { return nil }
+        var result: [String: String] = [:]
+        for (key, value) in entries { result[key] = value.setting() }
+        return result
+    }
+
+    /// A string with every `${NAME}` replaced by that environment variable, so secrets can stay
+    /// out of the file; a variable that is not set is a problem.
+    func setting() -> String? {
+        guard var text = string() else { return nil }
+        while let start = text.range(of: "${"), let end = text[start.upperBound...].firstIndex(of: "}") {
+            let name = String(text[start.upperBound..<end])
+            guard let value = problems.environment[name] else {
+                problem("environment variable \(name) is not set")
+                return nil
+            }
+            text.replaceSubrange(start.lowerBound...end, with: value)
+        }
+        return text
     }
 }
 

@@ -18,7 +18,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let context = global.context
         let location = context.configLocation
-        let (_, problems) = try ConfigLoader.check(location)
+        let (_, problems) = try ConfigLoader.check(location, environment: context.environment)
         let report = ConfigValidation(file: location.path, problems: problems)
         try context.emit(report)
         if !problems.isEmpty { throw ExitCode.failure }
