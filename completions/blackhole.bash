@@ -366,7 +366,7 @@ _blackhole_telemetry_alerts_rules() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config)
+    non_repeating_options=(--db --config --format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -377,6 +377,10 @@ _blackhole_telemetry_alerts_rules() {
         ;;
     '--config')
         __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--format')
+        __blackhole_add_completions -W 'text'$'\n''prometheus'
         return
         ;;
     esac
