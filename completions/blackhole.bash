@@ -414,7 +414,7 @@ _blackhole_telemetry_alerts_rules() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --log-level --log-format)
+    non_repeating_options=(--db --config --log-level --log-format --format)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -433,6 +433,10 @@ _blackhole_telemetry_alerts_rules() {
         ;;
     '--log-format')
         __blackhole_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--format')
+        __blackhole_add_completions -W 'text'$'\n''prometheus'
         return
         ;;
     esac

@@ -120,8 +120,9 @@ import TestSupport
         #expect(warning.status == 1, "\(warning.stdout)\(warning.stderr)")
         let line = warning.stdout.trimmingCharacters(in: .newlines)
         #expect(line.hasPrefix("BLACKHOLE WARNING - cache degraded | 'cpu'="), "\(line)")
-        #expect(line.contains("'identity status'=1 ") && line.contains("'cache status'=0.50"))
-        #expect(line.range(of: #"'memory'=[0-9.]+%;;"#, options: .regularExpression) != nil)
+        #expect(line.contains("'cache status'=0.50;;0.5:"), "\(line)")
+        #expect(line.range(of: #"'memory'=[0-9.]+%;;;0;100 "#, options: .regularExpression) != nil, "\(line)")
+        #expect(line.contains("'identity status'=1;;0.5: "), "\(line)")
         #expect(!line.contains("\n"))
 
         try await server.setMode("error")
@@ -136,6 +137,60 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let badDB = try cli.run("telemetry", "check", "--config", config, "--db", folder)
         #expect(badDB.status == 3 && badDB.stderr == "blackhole: database \(folder): is a directory, not a file\n")
+    }
+
+    /// The thresholds as Debian's Monitoring::Plugin reads them: each range alerts where the rule holds.
+    @Test func nagiosPerfdataCarriesTheRulesThresholds() async throws {
+        defer { cli.cleanUp() }
+        let config = cli.write("config.yaml", """
+            health:
+              services:
+                identity: { health_endpoint: "\(server.url("/toggle"))", criticality_level: critical }
+                cache: { health_endpoint: "\(server.url("/healthy"))", criticality_level: optional }
+            alert_rules:
+              - { id: down, metric: service.health.status, condition: lt, threshold: 0.5, severity: critical }
+              - { id: cpu_warning, metric: system.cpu.usage_percent, condition: gt, threshold: 80, severity: warning }
+              - { id: cpu_critical, metric: system.cpu.usage_percent, condition: gt, threshold: 95, severity: critical }
+              - { id: slow_identity, metric: service.response_time, condition: gt, threshold: 1000, labels: { service: identity } }
+            """)
+        let line = try check(config, "--nagios").stdout
+        let probes: [Double] = [0, 0.4, 0.5, 1, 80, 81, 96, 1000, 1001]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["perl", Fixtures.path("perfdata.pl")] + probes.map { "\($0)" }
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        input.fileHandleForWriting.write(Data(line.utf8))
+        try input.fileHandleForWriting.close()
+        let parsed = CLI.finish(process, out, err)
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        var values: [String: [String: Any]] = [:]
+        for text in parsed.stdout.split(separator: "\n") {
+            let value = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            values[value["label"] as? String ?? ""] = value
+        }
+        #expect(values.count == line.components(separatedBy: "'=").count - 1, "every value is read: \(line)\n\(parsed.stdout)")
+
+        func expect(_ label: String, _ kind: String, _ range: String?, alertsWhere holds: (Double) -> Bool = { _ in false },
+                    sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(values[label]?[kind] as? String == range, "\(label) \(kind) in \(line)", sourceLocation: sourceLocation)
+            guard range != nil else { return }
+            #expect(values[label]?[kind + "_alerts"] as? [Bool] == probes.map(holds), "\(label) \(kind)", sourceLocation: sourceLocation)
+        }
+        expect("cpu", "warning", "80", alertsWhere: { $0 > 80 })
+        expect("cpu", "critical", "95", alertsWhere: { $0 > 95 })
+        #expect(values["cpu"]?["uom"] as? String == "%" && values["cpu"]?["min"] as? String == "0" && values["cpu"]?["max"] as? String == "100")
+        expect("identity status", "critical", "0.5:", alertsWhere: { $0 < 0.5 })
+        expect("identity status", "warning", nil)
+        expect("cache status", "critical", "0.5:", alertsWhere: { $0 < 0.5 })
+        expect("identity response", "warning", "~:1000", alertsWhere: { $0 > 1000 })
+        #expect(values["identity response"]?["uom"] as? String == "ms")
+        expect("cache response", "warning", nil)
+        expect("load1", "warning", nil)
+        expect("memory", "critical", nil)
     }
 
     @Test func jsonShapeForScripts() async throws {

@@ -126,7 +126,7 @@ import Testing
             "c.yaml:7:5: alert_rules[0]: channel \"pager\" is not in notification_channels",
             "c.yaml:8:5: alert_rules[1]: duplicate rule id \"r\"",
             "c.yaml:11:5: notification_channels[1]: duplicate channel name \"log\"",
-            "c.yaml:12:5: notification_channels[2]: webhook channel \"hook\" needs config.url",
+            "c.yaml:12:5: notification_channels[2]: webhook channel \"hook\" needs config.url (or url_file)",
             "c.yaml:13:22: notification_channels[3].type: \"email\" is not a channel type (webhook, log, alertmanager)",
         ])
     }

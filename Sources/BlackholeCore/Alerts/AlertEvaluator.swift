@@ -62,9 +62,8 @@ public enum AlertEvaluator {
     }
 
     static func message(_ rule: AlertRule, _ sample: Sample, rootCause: String?) -> String {
-        let symbol = ["gt": ">", "lt": "<", "eq": "==", "ne": "!="][rule.condition.rawValue]!
         var text = "\(rule.name): \(SeriesKey(sample.name, labels: sample.labels).text) = \(NumberText.format(sample.value)) "
-            + "(\(symbol) \(NumberText.format(rule.threshold)))"
+            + "(\(rule.condition.symbol) \(NumberText.format(rule.threshold)))"
         if let rootCause { text += "; probable root cause: \(rootCause) is unhealthy" }
         return text
     }

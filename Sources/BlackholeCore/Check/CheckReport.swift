@@ -67,33 +67,36 @@ public struct CheckReport: Report {
         return parts.joined(separator: "; ")
     }
 
-    /// `BLACKHOLE CRITICAL - summary | 'cpu'=12.5%;80;95 ...`: the Nagios plugin output line.
+    /// `BLACKHOLE CRITICAL - summary | 'cpu'=12.5%;80;95;0;100 ...`: the Nagios plugin output line.
     public var nagiosLine: String {
-        func threshold(_ metric: String, _ severity: AlertSeverity) -> String {
-            rules.first { $0.metric == metric && $0.severity == severity && $0.condition == .gt && $0.labels.isEmpty }
-                .map { NumberText.format($0.threshold) } ?? ""
-        }
-        func perf(_ label: String, _ value: Double, _ unit: String, metric: String? = nil) -> String {
-            let limits = metric.map { ";\(threshold($0, .warning));\(threshold($0, .critical))" } ?? ""
-            return "'\(label)'=\(String(format: "%.2f", value).replacingOccurrences(of: ".00", with: ""))\(unit)\(limits)"
-        }
+        "BLACKHOLE \(status.rawValue) - \(summary) | " + perfdata.map { $0.text(rules: rules) }.joined(separator: " ")
+    }
+
+    /// Each value under the series it was recorded as, so the rules over that series give its thresholds.
+    var perfdata: [PerfdataValue] {
         var data = [
-            perf("cpu", resources.cpu.usagePercent, "%", metric: "system.cpu.usage_percent"),
-            perf("load1", resources.cpu.loadAverage1m, ""),
-            perf("memory", resources.memory.usagePercent, "%", metric: "system.memory.usage_percent"),
+            PerfdataValue("cpu", resources.cpu.usagePercent, unit: "%", series: SeriesKey("system.cpu.usage_percent")),
+            PerfdataValue("load1", resources.cpu.loadAverage1m, series: SeriesKey("system.cpu.load_average_1m")),
+            PerfdataValue("memory", resources.memory.usagePercent, unit: "%", series: SeriesKey("system.memory.usage_percent")),
         ]
-        data += resources.disks.map { perf("disk \($0.path)", $0.usagePercent, "%", metric: "system.disk.usage_percent") }
-        if let p2p {
-            data.append(perf("p2p peers", Double(p2p.connectedPeers), ""))
-            if let latency = p2p.averageLatency { data.append(perf("p2p latency", latency * 1000, "ms")) }
+        data += resources.disks.map {
+            PerfdataValue("disk \($0.path)", $0.usagePercent, unit: "%", series: SeriesKey("system.disk.usage_percent", labels: ["path": $0.path]))
         }
-        for service in health.services {
-            data.append(perf("\(service.name) status", service.status.metricValue, ""))
-            if let state = service.state {
-                data.append(perf("\(service.name) response", state.responseTime * 1000, "ms", metric: "service.response_time"))
+        if let p2p {
+            data.append(PerfdataValue("p2p peers", Double(p2p.connectedPeers), series: SeriesKey("p2p.peer.connections")))
+            if let latency = p2p.averageLatency {
+                data.append(PerfdataValue("p2p latency", latency * 1000, unit: "ms", series: SeriesKey("p2p.latency_ms")))
             }
         }
-        return "BLACKHOLE \(status.rawValue) - \(summary) | " + data.joined(separator: " ")
+        for service in health.services {
+            let labels = ["service": service.name, "criticality": service.criticality.rawValue]
+            data.append(PerfdataValue("\(service.name) status", service.status.metricValue, series: SeriesKey("service.health.status", labels: labels)))
+            if let state = service.state {
+                data.append(PerfdataValue("\(service.name) response", state.responseTime * 1000, unit: "ms",
+                                          series: SeriesKey("service.response_time", labels: labels)))
+            }
+        }
+        return data
     }
 
     enum CodingKeys: String, CodingKey {

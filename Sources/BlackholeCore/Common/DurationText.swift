@@ -49,6 +49,18 @@ public enum DurationText {
         }
     }
 
+    /// Formats without losing anything, as Prometheus and Go read durations: `1h30m`, `1500ms`, `0s`.
+    public static func exact(_ seconds: TimeInterval) -> String {
+        var rest = Int64((max(0, seconds) * 1000).rounded())
+        guard rest > 0 else { return "0s" }
+        var text = ""
+        for (unit, milliseconds) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)] where rest >= milliseconds {
+            text += "\(rest / milliseconds)\(unit)"
+            rest %= milliseconds
+        }
+        return text
+    }
+
     private static func compound(_ totalSeconds: Int) -> String {
         // Two most significant units are enough for an operator: 1h30m, 2d3h.
         let parts: [(Int, String)] = [

@@ -44,7 +44,7 @@ public enum SecretMask {
 }
 
 /// A configuration value tree in file order: one shape, rendered as YAML for a person and as
-/// JSON for a script.
+/// JSON for a script (and the YAML of `alerts rules --format prometheus`).
 indirect enum ConfigTree: Encodable {
     case string(String)
     case number(Double)

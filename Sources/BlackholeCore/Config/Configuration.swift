@@ -127,6 +127,16 @@ public enum TracePattern: String, CaseIterable, Sendable, Codable {
 
 public enum AlertCondition: String, CaseIterable, Sendable, Codable {
     case gt, lt, eq, ne
+
+    /// As messages and PromQL write it.
+    public var symbol: String {
+        switch self {
+        case .gt: ">"
+        case .lt: "<"
+        case .eq: "=="
+        case .ne: "!="
+        }
+    }
 }
 
 public enum AlertSeverity: String, CaseIterable, Sendable, Codable, Comparable {

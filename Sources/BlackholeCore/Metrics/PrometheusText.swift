@@ -44,33 +44,51 @@ public struct PrometheusText: Sendable {
     /// `.count` and `.sum` make one histogram, `quantile` labels with `.count`/`.sum` one summary,
     /// a name ending in `total` a counter, anything else a gauge.
     public mutating func add(stored samples: [Sample]) {
-        func base(_ name: String, part: String) -> String? {
-            name.hasSuffix("." + part) ? String(name.dropLast(part.count + 1)) : nil
-        }
-        let histograms = Set(samples.compactMap { $0.labels["le"] != nil ? base($0.name, part: "bucket") : nil })
-        let summaries = Set(samples.compactMap { $0.labels["quantile"] != nil ? $0.name : nil })
-        let families = Set(histograms.union(summaries).map(Self.metricName))
+        let (histograms, summaries) = Self.composites(samples)
+        let families = Self.compositeFamilies(samples)
         // Each series' text once, not at every comparison of the sort.
         let ordered = samples.map { (key: SeriesKey($0.name, labels: $0.labels).text, sample: $0) }.sorted { $0.key < $1.key }
         for sample in ordered.map(\.sample) {
             let help = "Latest stored sample of \(sample.name)"
-            if let family = base(sample.name, part: "bucket"), histograms.contains(family) {
+            if let family = Self.base(sample.name, part: "bucket"), histograms.contains(family) {
                 add(Self.metricName(family), kind: .histogram, help: "Latest stored samples of \(family)", suffix: "_bucket",
                     labels: sample.labels, value: sample.value)
-            } else if let part = ["count", "sum"].first(where: { base(sample.name, part: $0).map { histograms.contains($0) || summaries.contains($0) } ?? false }) {
-                let family = base(sample.name, part: part)!
+            } else if let part = ["count", "sum"].first(where: { Self.base(sample.name, part: $0).map { histograms.contains($0) || summaries.contains($0) } ?? false }) {
+                let family = Self.base(sample.name, part: part)!
                 add(Self.metricName(family), kind: histograms.contains(family) ? .histogram : .summary,
                     help: "Latest stored samples of \(family)", suffix: "_" + part, labels: sample.labels, value: sample.value)
             } else if summaries.contains(sample.name) {
                 add(Self.metricName(sample.name), kind: .summary, help: help, labels: sample.labels, value: sample.value)
             } else {
-                var name = Self.metricName(sample.name)
-                // A plain series named like a histogram of the same name (health probes record
-                // `service.response_time`, services may export a histogram of it) gets `_value`.
-                if families.contains(name) { name += "_value" }
+                let name = Self.plainName(sample.name, compositeFamilies: families)
                 add(name, kind: name.hasSuffix("_total") ? .counter : .gauge, help: help, labels: sample.labels, value: sample.value)
             }
         }
+    }
+
+    /// The stored names that make histograms (`x` of `x.bucket` with `le`) and summaries (with `quantile`).
+    private static func composites(_ samples: [Sample]) -> (histograms: Set<String>, summaries: Set<String>) {
+        (Set(samples.compactMap { $0.labels["le"] != nil ? base($0.name, part: "bucket") : nil }),
+         Set(samples.compactMap { $0.labels["quantile"] != nil ? $0.name : nil }))
+    }
+
+    /// `x` of `x.part`.
+    private static func base(_ name: String, part: String) -> String? {
+        name.hasSuffix("." + part) ? String(name.dropLast(part.count + 1)) : nil
+    }
+
+    /// The legal names of the histogram and summary families these stored samples make.
+    public static func compositeFamilies(_ samples: [Sample]) -> Set<String> {
+        let (histograms, summaries) = composites(samples)
+        return Set(histograms.union(summaries).map(metricName))
+    }
+
+    /// The name a plain stored series is exposed under: its legal name, with `_value` when a
+    /// histogram or summary family has that name (health probes record `service.response_time`,
+    /// services may export a histogram of it).
+    public static func plainName(_ name: String, compositeFamilies: Set<String>) -> String {
+        let legal = metricName(name)
+        return compositeFamilies.contains(legal) ? legal + "_value" : legal
     }
 
     public func render() -> String {
