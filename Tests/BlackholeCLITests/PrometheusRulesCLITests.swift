@@ -75,7 +75,7 @@ import TestSupport
 
         let serving = try ServeCLITests.Serving(cli, ["--config", config, "--no-grpc", "--no-check"])
         defer { _ = serving.stop() }
-        let prometheus = try PrometheusServer(scraping: serving.http, ruleFile: rules)
+        let prometheus = try await PrometheusServer(scraping: serving.http, ruleFile: rules)
 
         var firing: [[String: Any]] = []
         let deadline = Date() + 30
