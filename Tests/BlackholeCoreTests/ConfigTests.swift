@@ -131,6 +131,25 @@ import Testing
         ])
     }
 
+    @Test func fallbacksAreOneStepToAChannelThatExists() {
+        let found = problems("""
+            notification_channels:
+              - { name: a, type: log, fallback: a }
+              - { name: b, type: log, fallback: nowhere }
+              - { name: c, type: log, fallback: d }
+              - { name: d, type: log, fallback: c }
+              - { name: e, type: log, fallback: f, fallback_after: -1s }
+              - { name: f, type: log }
+            """)
+        #expect(found == [
+            "c.yaml:2:5: notification_channels[0]: channel \"a\" cannot be its own fallback",
+            "c.yaml:3:5: notification_channels[1]: fallback \"nowhere\" is not in notification_channels",
+            "c.yaml:4:5: notification_channels[2]: fallback \"d\" has a fallback of its own (\"c\"); fallbacks do not chain",
+            "c.yaml:5:5: notification_channels[3]: fallback \"c\" has a fallback of its own (\"d\"); fallbacks do not chain",
+            "c.yaml:6:56: notification_channels[4].fallback_after: must be a duration like 30s, 2m, 1h or 7d",
+        ])
+    }
+
     @Test func loadStopsAtTheFirstProblemAndCountsTheRest() throws {
         let dir = TemporaryDirectory()
         let path = dir.write("c.yaml", "alert_rule: []\np2p: { mdns: 3 }\n")
@@ -185,7 +204,12 @@ import Testing
     }
 
     @Test func shownConfigReadsBackAsTheSameConfig() throws {
-        let (config, _) = ConfigDecoding.decode(yaml: StarterConfig.text)
+        var (config, _) = ConfigDecoding.decode(yaml: StarterConfig.text)
+        // Durations a person's rounding would change.
+        config.health.unhealthyTimeout = 2 * 86_400 + 3 * 3600 + 5 * 60
+        config.health.checkInterval = 1.25
+        config.notificationChannels[0].fallback = "log"
+        config.notificationChannels[0].fallbackAfter = 90
         let shown = ConfigReport(source: nil, database: "/db", config: config).renderText(TextStyle())
         let body = shown.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
         let (again, problems) = ConfigDecoding.decode(yaml: body)

@@ -11,12 +11,14 @@ struct AlertPayload: Codable, Equatable {
     let type: String
     let severity: AlertSeverity
     let service: String
-    let message: String
+    var message: String
     let description: String
     let timestamp: Date
     let state: AlertTransition.Kind
     let resolvedAt: Date?
     let metadata: Metadata
+    /// The channel that could not deliver it, when this is a fallback's copy.
+    var fallbackFor: String?
 
     struct Metadata: Codable, Equatable {
         let metric: String
@@ -34,7 +36,7 @@ struct AlertPayload: Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case alertID = "alert_id", ruleID = "rule_id", type, severity, service, message, description, timestamp, state
-        case resolvedAt = "resolved_at", metadata
+        case resolvedAt = "resolved_at", metadata, fallbackFor = "fallback_for"
     }
 
     init(_ message: NotificationPlanner.Message, now: Date) {
@@ -66,6 +68,15 @@ struct AlertPayload: Codable, Equatable {
         try container.encode(state, forKey: .state)
         try container.encode(resolvedAt, forKey: .resolvedAt)  // null while firing: the key is always there
         try container.encode(metadata, forKey: .metadata)
+        try container.encode(fallbackFor, forKey: .fallbackFor)
+    }
+
+    /// The copy a fallback channel gets: the same alert, its message saying whose it was.
+    func fallback(for channel: String) -> AlertPayload {
+        var copy = self
+        copy.fallbackFor = channel
+        copy.message = "(via fallback: \(channel) could not deliver) " + message
+        return copy
     }
 
     static func encode(_ payload: AlertPayload) -> Data {
@@ -81,8 +92,26 @@ struct AlertPayload: Codable, Equatable {
         Data(((try? JSONOutput.encode(Group(alerts: payloads, timestamp: now), pretty: false)) ?? "{}").utf8)
     }
 
+    /// An outbox body as a fallback channel gets it, one alert or a group alike.
+    static func fallbackBody(_ body: Data, for channel: String, now: Date) throws -> Data {
+        if let group = try? decoder.decode(Group.self, from: body) {
+            return encode(group: group.alerts.map { $0.fallback(for: channel) }, now: now)
+        }
+        return encode(try decode(body)[0].fallback(for: channel))
+    }
+
     /// The alerts of an outbox body: one, or a group's.
     static func decode(_ body: Data) throws -> [AlertPayload] {
+        if let group = try? decoder.decode(Group.self, from: body) { return group.alerts }
+        do {
+            return [try decoder.decode(AlertPayload.self, from: body)]
+        } catch {
+            throw BlackholeError(.environment, "a notification in the outbox is not blackhole's alert JSON: \(error)")
+        }
+    }
+
+    /// Reads what `JSONOutput` wrote: RFC 3339 times.
+    private static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
@@ -91,11 +120,6 @@ struct AlertPayload: Codable, Equatable {
             }
             return date
         }
-        if let group = try? decoder.decode(Group.self, from: body) { return group.alerts }
-        do {
-            return [try decoder.decode(AlertPayload.self, from: body)]
-        } catch {
-            throw BlackholeError(.environment, "a notification in the outbox is not blackhole's alert JSON: \(error)")
-        }
+        return decoder
     }
 }

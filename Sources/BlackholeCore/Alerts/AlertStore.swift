@@ -52,6 +52,14 @@ public struct AlertStore: Sendable {
             """)
     }
 
+    /// Since when a notification has been failing, and whether its channel's fallback has had it.
+    static let outboxFallbackMigration = Migration("outbox_fallback") { db in
+        try db.execute(sql: """
+            ALTER TABLE outbox ADD COLUMN first_failed_ms INTEGER;
+            ALTER TABLE outbox ADD COLUMN fallback_sent INTEGER NOT NULL DEFAULT 0;
+            """)
+    }
+
     /// Notifications that a newer one replaces while they wait (Alertmanager's states of one alert).
     static let outboxReplacesMigration = Migration("outbox_replaces") { db in
         try db.execute(sql: """
@@ -165,16 +173,27 @@ public struct AlertStore: Sendable {
 
     static func enqueue(_ db: Database, _ notifications: [Notification], at now: Date) throws {
         for notification in notifications {
+            // An older state still waiting (and not being sent right now) is out of date; the newer
+            // one takes over how long it has been failing and whether the fallback had it.
+            var failingSince: Int64?
+            var fallbackSent = false
             if let key = notification.replaces {
-                // An older state still waiting (and not being sent right now) is out of date.
-                try db.execute(sql: """
-                    DELETE FROM outbox WHERE channel = ? AND replaces = ? AND expired_ms IS NULL
+                let waiting = """
+                    FROM outbox WHERE channel = ? AND replaces = ? AND expired_ms IS NULL
                       AND (claimed_until_ms IS NULL OR claimed_until_ms < ?)
-                    """, arguments: [notification.channel, key, MetricStore.milliseconds(now)])
+                    """
+                let arguments: StatementArguments = [notification.channel, key, MetricStore.milliseconds(now)]
+                if let row = try Row.fetchOne(db, sql: "SELECT MIN(first_failed_ms) AS since, MAX(fallback_sent) AS sent " + waiting,
+                                              arguments: arguments) {
+                    failingSince = row["since"]
+                    fallbackSent = row["sent"] ?? false
+                }
+                try db.execute(sql: "DELETE " + waiting, arguments: arguments)
             }
             try db.execute(
-                sql: "INSERT INTO outbox (created_ms, channel, payload, replaces) VALUES (?, ?, ?, ?)",
-                arguments: [MetricStore.milliseconds(now), notification.channel, notification.payload, notification.replaces])
+                sql: "INSERT INTO outbox (created_ms, channel, payload, replaces, first_failed_ms, fallback_sent) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [MetricStore.milliseconds(now), notification.channel, notification.payload, notification.replaces,
+                            failingSince, fallbackSent])
         }
     }
 

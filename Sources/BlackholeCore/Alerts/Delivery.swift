@@ -16,11 +16,27 @@ public struct OutboxDelivery: Sendable {
     /// Less time than this left in the run is too little for a try to get an answer.
     static let shortestTry: TimeInterval = 0.05
 
-    public init(store: Store, senders: [String: (any NotificationSender, TimeInterval)], clock: any WallClock, maxAge: TimeInterval) {
+    /// By channel, where a copy goes once that channel has failed to deliver it for long enough.
+    let fallbacks: [String: Fallback]
+
+    public struct Fallback: Sendable, Equatable {
+        public let channel: String
+        public let after: TimeInterval
+    }
+
+    public init(store: Store, senders: [String: (any NotificationSender, TimeInterval)], clock: any WallClock, maxAge: TimeInterval,
+                fallbacks: [String: Fallback] = [:]) {
         self.store = store
         self.senders = senders
         self.clock = clock
         self.maxAge = maxAge
+        self.fallbacks = fallbacks
+    }
+
+    /// The fallbacks the configuration names.
+    public static func fallbacks(_ channels: [NotificationChannel]) -> [String: Fallback] {
+        Dictionary(channels.compactMap { channel in channel.fallback.map { (channel.name, Fallback(channel: $0, after: channel.fallbackAfter)) } },
+                   uniquingKeysWith: { first, _ in first })
     }
 
     struct Claimed {
@@ -61,11 +77,17 @@ public struct OutboxDelivery: Sendable {
             }
             return await group.reduce(into: []) { $0 += $1 }
         }
+        let finished = clock.now()
         try store.write { db in
             for (item, error) in outcomes {
                 if let error {
-                    try db.execute(sql: "UPDATE outbox SET attempts = ?, last_error = ?, claimed_until_ms = NULL WHERE id = ?",
-                                   arguments: [item.attempts + 1, error, item.id])
+                    try db.execute(sql: """
+                        UPDATE outbox SET attempts = ?, last_error = ?, claimed_until_ms = NULL, first_failed_ms = COALESCE(first_failed_ms, ?)
+                        WHERE id = ?
+                        """, arguments: [item.attempts + 1, error, MetricStore.milliseconds(finished), item.id])
+                    if let fallback = fallbacks[item.channel], try handOver(db, item, to: fallback, at: finished) {
+                        report.fallbacks.append(.init(channel: item.channel, fallback: fallback.channel))
+                    }
                 } else {
                     try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [item.id])
                 }
@@ -76,6 +98,19 @@ public struct OutboxDelivery: Sendable {
         report.delivered = outcomes.filter { $0.1 == nil }.count
         report.failed = outcomes.compactMap { item, error in error.map { .init(channel: item.channel, error: $0) } }
         return report
+    }
+
+    /// Once a notification has been failing for the fallback's time, one copy of it, marked as
+    /// such, joins the outbox for the fallback channel, in the same transaction that records it
+    /// as handed over: the fallback gets it once, whatever runs come and go.
+    private func handOver(_ db: Database, _ item: Claimed, to fallback: Fallback, at now: Date) throws -> Bool {
+        guard let row = try Row.fetchOne(db, sql: "SELECT first_failed_ms, fallback_sent FROM outbox WHERE id = ?", arguments: [item.id]),
+              !(row["fallback_sent"] as Bool), let since = row["first_failed_ms"] as Int64?,
+              MetricStore.milliseconds(now) - since >= Int64(fallback.after * 1000) else { return false }
+        let copy = try AlertPayload.fallbackBody(item.payload, for: item.channel, now: now)
+        try AlertStore.enqueue(db, [Notification(channel: fallback.channel, payload: copy)], at: now)
+        try db.execute(sql: "UPDATE outbox SET fallback_sent = 1 WHERE id = ?", arguments: [item.id])
+        return true
     }
 
     private func deliver(_ items: [Claimed], deadline: Date) async -> [(Claimed, String?)] {
@@ -126,6 +161,13 @@ public struct DeliveryReport: Sendable, Equatable, Encodable {
     public var failed: [Failure] = []
     /// Given up after the outbox's maximum age.
     public var expired: [Failure] = []
+    /// Copies handed to a fallback channel in this run (each delivered by a later run).
+    public var fallbacks: [Handover] = []
+
+    public struct Handover: Sendable, Equatable, Encodable {
+        public let channel: String
+        public let fallback: String
+    }
     /// Still in the outbox for a later run.
     public var waiting = 0
 }

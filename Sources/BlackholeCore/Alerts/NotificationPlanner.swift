@@ -95,7 +95,11 @@ public enum NotificationPlanner {
             guard !mine.isEmpty else { continue }
             let payloads = mine.map { AlertPayload($0, now: now) }
             if channel.resendsWhileFiring {
-                notifications += payloads.map { Notification(channel: channel.name, payload: AlertPayload.encode($0), replaces: $0.alertID) }
+                // A newer firing replaces an older firing; a resolution waits behind it, so that the
+                // receiver hears the states in order.
+                notifications += payloads.map {
+                    Notification(channel: channel.name, payload: AlertPayload.encode($0), replaces: "\($0.alertID):\($0.state.rawValue)")
+                }
             } else if channel.group {
                 notifications.append(Notification(channel: channel.name, payload: AlertPayload.encode(group: payloads, now: now)))
             } else {

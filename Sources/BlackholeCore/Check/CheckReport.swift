@@ -128,6 +128,9 @@ public struct CheckReport: Report {
             delivery += ", \(notifications.failed.count) failed (" + Set(notifications.failed.map { "\($0.channel): \($0.error)" }).sorted().joined(separator: "; ") + ")"
         }
         if notifications.waiting > 0 { delivery += ", \(notifications.waiting) waiting for a later run" }
+        for handover in Set(notifications.fallbacks.map { "\($0.channel) to \($0.fallback)" }).sorted() {
+            delivery += ", handed over from \(handover)"
+        }
         if !notifications.expired.isEmpty { delivery += ", \(notifications.expired.count) given up after the outbox's maximum age" }
         sections.append(delivery + ". Took \(DurationText.format(duration)).")
         return sections.joined(separator: "\n\n")

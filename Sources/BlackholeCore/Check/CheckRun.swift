@@ -33,7 +33,8 @@ public struct CheckRun: Sendable {
         try TracePatternMonitor(store: store, clock: clock, thresholds: config.tracing.patternThresholds).run()
         let alerts = try AlertCycle(store: store, config: config, clock: clock).run(rootCauses: health.rootCauses)
         let senders = notificationSenders(config, http: http)
-        let delivery = try await OutboxDelivery(store: store, senders: senders, clock: clock, maxAge: config.alerting.outboxMaxAge)
+        let delivery = try await OutboxDelivery(store: store, senders: senders, clock: clock, maxAge: config.alerting.outboxMaxAge,
+                                                fallbacks: OutboxDelivery.fallbacks(config.notificationChannels))
             .deliver(deadline: deadline)
         let pruned = try Pruner(store).prune(retention: config.storage.retention, now: clock.now(), dryRun: false)
         return CheckReport(time: started, duration: clock.now().timeIntervalSince(started), health: health,

@@ -246,7 +246,7 @@ enum ConfigDecoding {
     }
 
     private static func decodeChannel(_ value: YAMLValue) -> NotificationChannel? {
-        guard let entries = value.mapping(known: ["name", "type", "config"]) else { return nil }
+        guard let entries = value.mapping(known: ["name", "type", "config", "fallback", "fallback_after"]) else { return nil }
         let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
         guard let name = fields["name"]?.string() else {
             if fields["name"] == nil { value.problem("name is required") }
@@ -272,6 +272,8 @@ enum ConfigDecoding {
         var channel = NotificationChannel(name: name, kind: .log(path: nil))
         channel.minSeverity = settings["min_severity"]?.oneOf(AlertSeverity.self) ?? .info
         channel.group = settings["group"]?.bool() ?? false
+        channel.fallback = fields["fallback"]?.string()
+        if let after = fields["fallback_after"]?.duration() { channel.fallbackAfter = after }
         let timeout = settings["timeout"].flatMap(positive) ?? 10
         let headers = settings["headers"]?.settingMap() ?? [:]
         switch type {
@@ -363,6 +365,18 @@ enum ConfigDecoding {
         var channelNames = Set<String>()
         for (channel, node) in located.channels where !channelNames.insert(channel.name).inserted {
             node.problem("duplicate channel name \"\(channel.name)\"")
+        }
+        let fallbacks = Dictionary(located.channels.map { ($0.0.name, $0.0.fallback) }, uniquingKeysWith: { first, _ in first })
+        for (channel, node) in located.channels {
+            guard let fallback = channel.fallback else { continue }
+            if fallback == channel.name {
+                node.problem("channel \"\(channel.name)\" cannot be its own fallback")
+            } else if !channelNames.contains(fallback) {
+                node.problem("fallback \"\(fallback)\" is not in notification_channels")
+            } else if let next = fallbacks[fallback] ?? nil {
+                // One step only: a fallback that fails has nobody to hand over to, and no loop can form.
+                node.problem("fallback \"\(fallback)\" has a fallback of its own (\"\(next)\"); fallbacks do not chain")
+            }
         }
         var ruleIDs = Set<String>()
         for (rule, node) in located.rules {

@@ -92,7 +92,8 @@ indirect enum ConfigTree: Encodable {
 /// The configuration as the YAML file spells it.
 enum ConfigDocument {
     static func tree(_ config: Configuration) -> ConfigTree {
-        func duration(_ seconds: TimeInterval) -> ConfigTree { .string(DurationText.format(seconds)) }
+        // Exact, not rounded for a person: what `config show` prints reads back as the same config.
+        func duration(_ seconds: TimeInterval) -> ConfigTree { .string(DurationText.exact(seconds)) }
         func strings(_ values: [String]) -> ConfigTree { .list(values.map(ConfigTree.string)) }
         func labels(_ values: [String: String]) -> ConfigTree { .map(values.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }) }
 
@@ -148,7 +149,11 @@ enum ConfigDocument {
             settings.append(("min_severity", .string(channel.minSeverity.rawValue)))
             // Alertmanager groups for itself.
             if !channel.resendsWhileFiring { settings.append(("group", .bool(channel.group))) }
-            return .map([("name", .string(channel.name)), ("type", .string(type)), ("config", .map(settings))])
+            var entries: [(String, ConfigTree)] = [("name", .string(channel.name)), ("type", .string(type)), ("config", .map(settings))]
+            if let fallback = channel.fallback {
+                entries += [("fallback", .string(fallback)), ("fallback_after", duration(channel.fallbackAfter))]
+            }
+            return .map(entries)
         }
 
         return .map([

@@ -193,6 +193,10 @@ public struct NotificationChannel: Sendable, Equatable {
     public var minSeverity: AlertSeverity = .info
     /// Alerts changing state in one run go out as one notification.
     public var group = false
+    /// The channel that gets one copy of a notification this channel has failed to deliver for
+    /// `fallbackAfter`; the original is still delivered when this channel comes back.
+    public var fallback: String?
+    public var fallbackAfter: TimeInterval = 600
 
     public init(name: String, kind: Kind, minSeverity: AlertSeverity = .info, group: Bool = false) {
         self.name = name

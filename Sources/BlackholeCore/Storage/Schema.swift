@@ -11,6 +11,7 @@ public enum Schema {
         SpanStore.originsMigration,
         AlertStore.outboxReplacesMigration,
         AlertStore.notificationCountsMigration,
+        AlertStore.outboxFallbackMigration,
     ]
 
     /// What `prune` deletes, per kind of data.
