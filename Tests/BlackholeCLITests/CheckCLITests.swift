@@ -155,17 +155,7 @@ import TestSupport
             """)
         let line = try check(config, "--nagios").stdout
         let probes: [Double] = [0, 0.4, 0.5, 1, 80, 81, 96, 1000, 1001]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["perl", Fixtures.path("perfdata.pl")] + probes.map { "\($0)" }
-        let input = Pipe(), out = Pipe(), err = Pipe()
-        process.standardInput = input
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        input.fileHandleForWriting.write(Data(line.utf8))
-        try input.fileHandleForWriting.close()
-        let parsed = CLI.finish(process, out, err)
+        let parsed = try CLI.program(["perl", Fixtures.path("perfdata.pl")] + probes.map { "\($0)" }, input: line)
         #expect(parsed.status == 0, "\(parsed.stderr)")
         var values: [String: [String: Any]] = [:]
         for text in parsed.stdout.split(separator: "\n") {

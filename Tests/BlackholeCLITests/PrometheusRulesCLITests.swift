@@ -9,14 +9,7 @@ import TestSupport
 
     /// Runs promtool on the file; its exit status and what it said.
     func promtool(_ file: String) throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["promtool", "check", "rules", file]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return CLI.finish(process, out, err)
+        try CLI.program(["promtool", "check", "rules", file])
     }
 
     @Test func promtoolAcceptsTheStarterRulesAndNamesThatNeedCleaning() throws {

@@ -35,14 +35,7 @@ import Testing
         let disks = try #require(json["disks"] as? [[String: Any]])
         let disk = try #require(disks.first)
         #expect(disk["path"] as? String == cli.path("state/blackhole"))
-        let df = Process()
-        df.executableURL = URL(fileURLWithPath: "/bin/df")
-        df.arguments = ["-B1", "--output=size,used,avail,pcent", cli.path("state/blackhole")]
-        let pipe = Pipe()
-        df.standardOutput = pipe
-        try df.run()
-        let dfLine = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")[1]
-        df.waitUntilExit()
+        let dfLine = try CLI.program(["df", "-B1", "--output=size,used,avail,pcent", cli.path("state/blackhole")]).stdout.split(separator: "\n")[1]
         let fields = dfLine.split(separator: " ")
         let size = try #require(Double(fields[0])), used = try #require(Double(fields[1])), avail = try #require(Double(fields[2]))
         #expect(disk["total_bytes"] as? Double == size)

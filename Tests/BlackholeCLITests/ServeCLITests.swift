@@ -48,18 +48,6 @@ import FoundationNetworking
         try await HTTPAnswer.fetch(url, method: method, body: body, headers: headers)
     }
 
-    /// Runs a helper program of the tests to its end.
-    func runFixture(_ arguments: [String]) throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return CLI.finish(process, out, err)
-    }
-
     func json(_ arguments: String...) throws -> [String: Any] {
         let result = try cli.run(arguments + ["--json"])
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
@@ -84,7 +72,7 @@ import FoundationNetworking
         let serving = try Serving(cli, ["--no-check"])
         for (transport, endpoint) in [("http", "http://" + serving.http), ("grpc", "http://" + serving.grpc!)] {
             for gzip in [false, true] {
-                let exported = try runFixture(["python3", Fixtures.path("otel_export.py"), "--protocol", transport, "--endpoint", endpoint]
+                let exported = try CLI.program(["python3", Fixtures.path("otel_export.py"), "--protocol", transport, "--endpoint", endpoint]
                     + (gzip ? ["--gzip"] : []))
                 #expect(exported.status == 0, "\(transport) gzip=\(gzip): \(exported.stderr)")
                 let sent = try #require(try JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])
@@ -163,7 +151,7 @@ import FoundationNetworking
         let scraped = try await request(serving.url("/metrics"))
         #expect(scraped.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         let file = cli.write("metrics.txt", scraped.text)
-        let promtool = try runFixture(["sh", "-c", "promtool check metrics < \(file)"])
+        let promtool = try CLI.program(["sh", "-c", "promtool check metrics < \(file)"])
         #expect(promtool.status == 0, "promtool: \(promtool.stdout)\(promtool.stderr)\n\(scraped.text)")
         #expect(scraped.text.contains("# TYPE service_response_time histogram"))
         #expect(scraped.text.contains(#"service_response_time_bucket{le="10",service="id\"ent\nity"} 2"#))
@@ -237,7 +225,7 @@ import FoundationNetworking
         let big = try await request(serving.url("/v1/traces"), method: "POST", body: Data(count: 300 << 10), headers: protobuf)
         #expect(big.status == 413, "\(big.text)")
         let bombPath = cli.path("bomb.gz")
-        #expect(try runFixture(["sh", "-c", "head -c 100000000 /dev/zero | gzip -c > \(bombPath)"]).status == 0)
+        #expect(try CLI.program(["sh", "-c", "head -c 100000000 /dev/zero | gzip -c > \(bombPath)"]).status == 0)
         let bomb = try await request(serving.url("/v1/traces"), method: "POST", body: try Data(contentsOf: URL(fileURLWithPath: bombPath)),
                                      headers: protobuf.merging(["Content-Encoding": "gzip"]) { $1 })
         #expect(bomb.status == 413 && bomb.text.contains("over 256.0 KiB"), "\(bomb.text)")
@@ -247,8 +235,8 @@ import FoundationNetworking
 
         // The same over gRPC: a bomb, garbage, no token.
         func grpc(_ arguments: String...) throws -> String {
-            let result = try runFixture(["python3", Fixtures.path("grpc_raw.py"), serving.grpc!,
-                                         "/opentelemetry.proto.collector.trace.v1.TraceService/Export"] + arguments)
+            let result = try CLI.program(["python3", Fixtures.path("grpc_raw.py"), serving.grpc!,
+                                          "/opentelemetry.proto.collector.trace.v1.TraceService/Export"] + arguments)
             #expect(result.status == 0, "\(result.stderr)")
             return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -326,7 +314,7 @@ import FoundationNetworking
         defer { cli.cleanUp() }
         let upstream = try Serving(cli, ["--no-check", "--no-grpc", "--db", cli.path("upstream.db")])
         let serving = try Serving(cli, ["--no-check", "--forward-otlp", "http://" + upstream.http])
-        let exported = try runFixture(["python3", Fixtures.path("otel_export.py"), "--protocol", "http", "--endpoint", "http://" + serving.http])
+        let exported = try CLI.program(["python3", Fixtures.path("otel_export.py"), "--protocol", "http", "--endpoint", "http://" + serving.http])
         #expect(exported.status == 0, "\(exported.stderr)")
         let traceID = try #require((try JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])?["trace_id"] as? String)
         var scraped = ""
@@ -341,7 +329,7 @@ import FoundationNetworking
         #expect((forwarded.json["spans"] as? [Any])?.count == 3, "\(forwarded.stderr)")
 
         // Upstream gone: the export still succeeds here; what could not be passed on is counted.
-        let again = try runFixture(["python3", Fixtures.path("otel_export.py"), "--protocol", "http", "--endpoint", "http://" + serving.http])
+        let again = try CLI.program(["python3", Fixtures.path("otel_export.py"), "--protocol", "http", "--endpoint", "http://" + serving.http])
         #expect(again.status == 0)
         for _ in 0..<100 {
             scraped = try await request(serving.url("/metrics")).text

@@ -72,6 +72,25 @@ struct CLI {
         return Self.finish(process, out, err)
     }
 
+    /// Runs another program of the tests (a fixture, promtool, sqlite3, df) to its end, found on
+    /// the tests' own PATH (where the Python tools' environment comes first), with `input` (a
+    /// few KiB at most) on its standard input.
+    static func program(_ arguments: [String], input: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), stdin = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
+        return finish(process, out, err)
+    }
+
     static func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> Result {
         // Read before waiting: a full pipe would block the child forever.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()

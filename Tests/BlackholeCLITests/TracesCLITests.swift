@@ -9,16 +9,9 @@ import TestSupport
 
     /// Runs `Tests/Fixtures/otel_spans.py` into the sandbox; returns the trace id it made.
     func sdkSpans() throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.path("otel_spans.py"), cli.home]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let made = try CLI.program(["python3", Fixtures.path("otel_spans.py"), cli.home])
+        #expect(made.status == 0, "\(made.stderr)")
+        return made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func json(_ arguments: String...) throws -> [String: Any] {

@@ -1,6 +1,6 @@
 """A real OpenTelemetry Python SDK producer for the `telemetry serve` end-to-end tests.
 
-    otel_export.py --protocol http|grpc --endpoint http://127.0.0.1:PORT [--gzip] [--token T] [--timeout S]
+    otel_export.py --protocol http|grpc --endpoint http://127.0.0.1:PORT [--gzip] [--token T] [--timeout S] [--rounds N]
 
 With a resource service.name "identity", makes one trace with the SDK's tracer and a few
 metrics with its MeterProvider, and sends each through the SDK's own OTLP exporter, once:
@@ -11,7 +11,9 @@ metrics with its MeterProvider, and sends each through the SDK's own OTLP export
         host:port of ENDPOINT, plaintext (insecure)
 
 --gzip compresses the bodies (Content-Encoding: gzip / grpc-encoding: gzip); --token T sends
-`authorization: Bearer T` (HTTP header or gRPC metadata).
+`authorization: Bearer T` (HTTP header or gRPC metadata). --rounds N records the metrics N times
+over before the export: what the same service, still running, exports cumulatively after N rounds
+of requests, so that a second export with more rounds makes its counters and histogram grow.
 
 The trace: "handle_request" (SERVER) with children "db.query" (CLIENT, db.system=sqlite) and
 "p2p.discover" (INTERNAL, status ERROR, event "timeout"). The metrics, cumulative:
@@ -55,6 +57,7 @@ parser.add_argument("--endpoint", required=True, help="http://127.0.0.1:PORT (ba
 parser.add_argument("--gzip", action="store_true")
 parser.add_argument("--token")
 parser.add_argument("--timeout", type=float, default=10.0, help="seconds the exporter may take per export, retries included")
+parser.add_argument("--rounds", type=int, default=1, help="times the metrics are recorded before the export")
 args = parser.parse_args()
 
 
@@ -105,12 +108,14 @@ meter_provider = MeterProvider(resource=resource, metric_readers=[reader], views
     View(instrument_name="service.response_time", aggregation=ExplicitBucketHistogramAggregation(boundaries=BOUNDARIES)),
 ])
 meter = meter_provider.get_meter("blackhole.identity", "1.0.0")
-meter.create_counter("requests.total", unit="1", description="Requests handled").add(3, {"route": "/api"})
+requests = meter.create_counter("requests.total", unit="1", description="Requests handled")
 meter.create_observable_gauge("queue.depth", callbacks=[lambda options: [Observation(7)]], unit="1",
                               description="Jobs waiting")
 histogram = meter.create_histogram("service.response_time", unit="ms", description="Response time")
-for value in RESPONSE_TIMES:
-    histogram.record(value)
+for _ in range(args.rounds):
+    requests.add(3, {"route": "/api"})
+    for value in RESPONSE_TIMES:
+        histogram.record(value)
 metrics_data = reader.get_metrics_data()
 
 # --- export, once each, and check --------------------------------------------------------------
@@ -138,7 +143,7 @@ assert len(trace_ids) == 1 and len(spans) == 3, (trace_ids, spans)
 
 buckets = {}
 cumulative = 0
-per_bucket = [sum(1 for v in RESPONSE_TIMES if (i == 0 or v > BOUNDARIES[i - 1]) and (i == len(BOUNDARIES) or v <= BOUNDARIES[i]))
+per_bucket = [args.rounds * sum(1 for v in RESPONSE_TIMES if (i == 0 or v > BOUNDARIES[i - 1]) and (i == len(BOUNDARIES) or v <= BOUNDARIES[i]))
               for i in range(len(BOUNDARIES) + 1)]
 for bound, count in zip([str(b) for b in BOUNDARIES] + ["+Inf"], per_bucket):
     cumulative += count
@@ -146,8 +151,8 @@ for bound, count in zip([str(b) for b in BOUNDARIES] + ["+Inf"], per_bucket):
 # The same numbers as the SDK aggregated them (guards the table above against a mistake).
 sent = {m.name: m for rm in metrics_data.resource_metrics for sm in rm.scope_metrics for m in sm.metrics}
 point = sent["service.response_time"].data.data_points[0]
-assert list(point.bucket_counts) == per_bucket and point.sum == sum(RESPONSE_TIMES), point
-assert sent["requests.total"].data.data_points[0].value == 3
+assert list(point.bucket_counts) == per_bucket and point.sum == args.rounds * sum(RESPONSE_TIMES), point
+assert sent["requests.total"].data.data_points[0].value == 3 * args.rounds
 assert sent["queue.depth"].data.data_points[0].value == 7
 
 report = {
@@ -161,12 +166,12 @@ report = {
     # Labels: the data point's attributes plus `service` from the resource's service.name.
     "metrics": [
         {"name": "requests.total", "otlp_type": "sum", "monotonic": True, "temporality": "cumulative", "kind": "counter",
-         "unit": "1", "labels": {"route": "/api", "service": SERVICE}, "value": 3},
+         "unit": "1", "labels": {"route": "/api", "service": SERVICE}, "value": 3 * args.rounds},
         {"name": "queue.depth", "otlp_type": "gauge", "kind": "gauge", "unit": "1", "labels": {"service": SERVICE},
          "value": 7},
         {"name": "service.response_time", "otlp_type": "histogram", "temporality": "cumulative", "kind": "histogram",
          "unit": "ms", "labels": {"service": SERVICE}, "boundaries": BOUNDARIES, "bucket_counts": per_bucket,
-         "buckets": buckets, "count": len(RESPONSE_TIMES), "sum": sum(RESPONSE_TIMES),
+         "buckets": buckets, "count": args.rounds * len(RESPONSE_TIMES), "sum": args.rounds * sum(RESPONSE_TIMES),
          "min": min(RESPONSE_TIMES), "max": max(RESPONSE_TIMES)},
     ],
 }
