@@ -59,7 +59,7 @@ import TestSupport
         let alertmanager = try await RealServer({ port in
             ["prometheus-alertmanager", "--config.file=\(amConfig)", "--storage.path=\(cli.path("am-data"))",
              "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address="]
-        }, ready: "/-/ready", logPath: cli.path("alertmanager.log"), port: alertmanagerPort)
+        }, ready: .answers("/-/ready"), logPath: cli.path("alertmanager.log"), port: alertmanagerPort)
         _ = alertmanager
 
         // The next run's newer state of the alert replaces the waiting one: one delivery.

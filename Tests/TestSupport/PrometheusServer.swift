@@ -19,7 +19,7 @@ public final class PrometheusServer: @unchecked Sendable {
             """)
         server = try await RealServer({ [folder] port in
             ["prometheus", "--config.file=\(config)", "--storage.tsdb.path=\(folder.file("data"))", "--web.listen-address=127.0.0.1:\(port)"]
-        }, ready: "/-/ready", logPath: folder.file("prometheus.log"))
+        }, ready: .answers("/-/ready"), logPath: folder.file("prometheus.log"))
     }
 
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }

@@ -32,16 +32,24 @@ public func freeLoopbackPort() throws -> Int {
     return held.port
 }
 
-/// A real server program of the tests (Alertmanager, Prometheus) on a port picked here, with its
-/// output in a log file, ready once a URL of it answers 200; killed when the value goes away.
+/// A real server program of the tests (Alertmanager, Prometheus, Monit, NRPE) on a port picked
+/// here, with its output in a log file, ready once it answers on that port; killed when the value
+/// goes away.
 public final class RealServer: @unchecked Sendable {
     public let port: Int
     public let logPath: String
     private let process = Process()
 
-    /// `arguments` gets the port (`port`, or a free one); `ready` is the path that answers 200
-    /// once the server is up.
-    public init(_ arguments: (Int) -> [String], ready: String, logPath: String, port: Int? = nil, timeout: TimeInterval = 20) async throws {
+    /// When the server counts as up.
+    public enum Readiness: Sendable {
+        /// This path of it answers HTTP 200.
+        case answers(String)
+        /// Its port accepts a TCP connection: a server that does not speak HTTP (NRPE).
+        case accepts
+    }
+
+    /// `arguments` gets the port (`port`, or a free one).
+    public init(_ arguments: (Int) -> [String], ready: Readiness, logPath: String, port: Int? = nil, timeout: TimeInterval = 20) async throws {
         self.port = try port ?? freeLoopbackPort()
         self.logPath = logPath
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -55,7 +63,12 @@ public final class RealServer: @unchecked Sendable {
         let deadline = Date() + timeout
         while Date() < deadline {
             if process.isRunning == false { break }
-            if let answer = try? await HTTPAnswer.fetch("http://127.0.0.1:\(self.port)\(ready)"), answer.status == 200 { return }
+            switch ready {
+            case .answers(let path):
+                if let answer = try? await HTTPAnswer.fetch("http://127.0.0.1:\(self.port)\(path)"), answer.status == 200 { return }
+            case .accepts:
+                if Self.accepts(self.port) { return }
+            }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
         let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -65,6 +78,19 @@ public final class RealServer: @unchecked Sendable {
     }
 
     public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Whether a TCP connection to 127.0.0.1:`port` is accepted now (closed at once).
+    static func accepts(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
 
     // SIGKILL and no wait, as for the fixtures: Foundation reaps the child.
     deinit { kill(process.processIdentifier, SIGKILL) }
