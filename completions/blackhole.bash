@@ -340,13 +340,13 @@ _blackhole_telemetry_alerts() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|history|rules|silence|unsilence|ack|test)
+    list|history|rules|silence|unsilence|ack|test|channels)
         # Offer subcommand argument completions
         "_blackhole_telemetry_alerts_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list history rules silence unsilence ack test' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list history rules silence unsilence ack test channels' -- "${cur}"))
         ;;
     esac
 }
@@ -567,6 +567,85 @@ _blackhole_telemetry_alerts_test() {
         return
         ;;
     '--channel')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_channels() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __blackhole_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|test)
+        # Offer subcommand argument completions
+        "_blackhole_telemetry_alerts_channels_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list test' -- "${cur}"))
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_channels_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --log-level --log-format)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_alerts_channels_test() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --log-level --log-format)
+    __blackhole_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac

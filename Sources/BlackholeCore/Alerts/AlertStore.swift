@@ -60,6 +60,19 @@ public struct AlertStore: Sendable {
             """)
     }
 
+    /// Each channel's latest answer, for `alerts channels`: when it last took a notification, and
+    /// how many tries in a row it has failed since (none until it is first tried).
+    static let channelDeliveriesMigration = Migration("channel_deliveries") { db in
+        try db.execute(sql: """
+            CREATE TABLE channel_deliveries (
+                channel TEXT PRIMARY KEY NOT NULL,
+                last_success_ms INTEGER,
+                last_failure_ms INTEGER,
+                consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT)
+            """)
+    }
+
     /// Notifications that a newer one replaces while they wait (Alertmanager's states of one alert).
     static let outboxReplacesMigration = Migration("outbox_replaces") { db in
         try db.execute(sql: """
@@ -209,6 +222,43 @@ public struct AlertStore: Sendable {
             """, arguments: [channel, result.rawValue])
     }
 
+    /// A try of a channel: a success clears its run of failures, a failure adds one.
+    static func recordTry(_ db: Database, channel: String, error: String?, at time: Date) throws {
+        let ms = MetricStore.milliseconds(time)
+        if let error {
+            try db.execute(sql: """
+                INSERT INTO channel_deliveries (channel, last_failure_ms, consecutive_failures, last_error) VALUES (?, ?, 1, ?)
+                ON CONFLICT (channel) DO UPDATE SET last_failure_ms = excluded.last_failure_ms,
+                  consecutive_failures = consecutive_failures + 1, last_error = excluded.last_error
+                """, arguments: [channel, ms, error])
+        } else {
+            try db.execute(sql: """
+                INSERT INTO channel_deliveries (channel, last_success_ms, consecutive_failures) VALUES (?, ?, 0)
+                ON CONFLICT (channel) DO UPDATE SET last_success_ms = excluded.last_success_ms, consecutive_failures = 0
+                """, arguments: [channel, ms])
+        }
+    }
+
+    /// What the store knows of each channel it has notifications or tries for, by name.
+    public func channelDeliveries() throws -> [String: ChannelDeliveries] {
+        try store.read { db in
+            var found: [String: ChannelDeliveries] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM channel_deliveries") {
+                found[row["channel"]] = ChannelDeliveries(
+                    lastSuccess: (row["last_success_ms"] as Int64?).map(MetricStore.date), lastFailure: (row["last_failure_ms"] as Int64?).map(MetricStore.date),
+                    consecutiveFailures: row["consecutive_failures"], lastError: row["last_error"])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT channel, COUNT(*) AS n FROM outbox WHERE expired_ms IS NULL GROUP BY channel") {
+                found[row["channel"], default: ChannelDeliveries()].pending = row["n"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT channel, result, count FROM notification_counts") {
+                guard let result = DeliveryResult(rawValue: row["result"]) else { continue }
+                found[row["channel"], default: ChannelDeliveries()].totals[result.rawValue] = row["count"]
+            }
+            return found
+        }
+    }
+
     /// Every delivery run's outcomes so far, per channel and result.
     public func notificationCounts() throws -> [(channel: String, result: DeliveryResult, count: Int)] {
         try store.read { db in
@@ -226,6 +276,18 @@ public struct AlertStore: Sendable {
     static func pendingNotifications(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE expired_ms IS NULL") ?? 0
     }
+}
+
+/// A channel's deliveries as the store has them.
+public struct ChannelDeliveries: Sendable, Equatable {
+    public var lastSuccess: Date?
+    public var lastFailure: Date?
+    public var consecutiveFailures = 0
+    public var lastError: String?
+    /// Notifications waiting in the outbox for it.
+    public var pending = 0
+    /// Notifications delivered, failed (a try) and expired so far.
+    public var totals: [String: Int] = [:]
 }
 
 /// One line of `alerts history`.

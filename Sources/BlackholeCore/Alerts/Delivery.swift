@@ -70,7 +70,7 @@ public struct OutboxDelivery: Sendable {
             return rows.map { Claimed(id: $0["id"], channel: $0["channel"], payload: $0["payload"], attempts: $0["attempts"]) }
         }
         // Channels in parallel, each channel's notifications in order.
-        let outcomes = await withTaskGroup(of: [(Claimed, String?)].self) { group in
+        let outcomes = await withTaskGroup(of: [Outcome].self) { group in
             for channel in Set(claimed.map(\.channel)) {
                 let mine = claimed.filter { $0.channel == channel }
                 group.addTask { await deliver(mine, deadline: deadline) }
@@ -79,7 +79,8 @@ public struct OutboxDelivery: Sendable {
         }
         let finished = clock.now()
         try store.write { db in
-            for (item, error) in outcomes {
+            for (item, error, tried) in outcomes {
+                if tried { try AlertStore.recordTry(db, channel: item.channel, error: error, at: finished) }
                 if let error {
                     try db.execute(sql: """
                         UPDATE outbox SET attempts = ?, last_error = ?, claimed_until_ms = NULL, first_failed_ms = COALESCE(first_failed_ms, ?)
@@ -95,8 +96,8 @@ public struct OutboxDelivery: Sendable {
             }
             report.waiting = try AlertStore.pendingNotifications(db)
         }
-        report.delivered = outcomes.filter { $0.1 == nil }.count
-        report.failed = outcomes.compactMap { item, error in error.map { .init(channel: item.channel, error: $0) } }
+        report.delivered = outcomes.filter { $0.error == nil }.count
+        report.failed = outcomes.compactMap { outcome in outcome.error.map { .init(channel: outcome.item.channel, error: $0) } }
         return report
     }
 
@@ -113,23 +114,31 @@ public struct OutboxDelivery: Sendable {
         return true
     }
 
-    private func deliver(_ items: [Claimed], deadline: Date) async -> [(Claimed, String?)] {
-        var results: [(Claimed, String?)] = []
+    /// A notification, why it was not delivered (nil once it was), and whether its channel was
+    /// tried for it (not when the channel is unknown or failed earlier in the run).
+    typealias Outcome = (item: Claimed, error: String?, tried: Bool)
+
+    private func deliver(_ items: [Claimed], deadline: Date) async -> [Outcome] {
+        var results: [Outcome] = []
         var channelDown = false
         for item in items {
             guard let (sender, timeout) = senders[item.channel] else {
-                results.append((item, "channel \"\(item.channel)\" is not configured"))
+                results.append((item, "channel \"\(item.channel)\" is not configured", false))
                 continue
             }
             // Once a channel has failed every try in this run, the rest of its queue waits too:
             // a dead receiver must not eat the run's whole budget.
             if channelDown {
-                results.append((item, "not tried: the channel failed earlier in this run"))
+                results.append((item, "not tried: the channel failed earlier in this run", false))
+                continue
+            }
+            guard deadline.timeIntervalSince(clock.now()) > Self.shortestTry else {
+                results.append((item, "no time left in this run", false))
                 continue
             }
             let error = await send(item.payload, with: sender, timeout: timeout, deadline: deadline)
             channelDown = error != nil
-            results.append((item, error))
+            results.append((item, error, true))
         }
         return results
     }
@@ -137,7 +146,6 @@ public struct OutboxDelivery: Sendable {
     /// One notification, tried again while the run has time for the pause and a try after it.
     /// Returns why it was not delivered, or nil.
     private func send(_ payload: Data, with sender: any NotificationSender, timeout: TimeInterval, deadline: Date) async -> String? {
-        guard deadline.timeIntervalSince(clock.now()) > Self.shortestTry else { return "no time left in this run" }
         do {
             try await retry.run(sleep: { await clock.sleep(for: $0) }) { _ in
                 try await sender.send(payload, timeout: min(timeout, deadline.timeIntervalSince(clock.now())))

@@ -132,24 +132,20 @@ enum ConfigDocument {
 
         let channels: [ConfigTree] = config.notificationChannels.map { channel in
             var settings: [(String, ConfigTree)]
-            let type: String
             switch channel.kind {
             case .webhook(let url, let timeout, let headers):
-                type = "webhook"
                 settings = [("url", .string(SecretMask.url(url))), ("timeout", duration(timeout)),
                             ("headers", .map(headers.keys.sorted().map { ($0, .string(SecretMask.mask)) }))]
             case .log(let path):
-                type = "log"
                 settings = path.map { [("path", .string($0))] } ?? []
             case .alertmanager(let urls, let timeout, let headers):
-                type = "alertmanager"
                 settings = [("urls", .list(urls.map { .string(SecretMask.url($0)) })), ("timeout", duration(timeout)),
                             ("headers", .map(headers.keys.sorted().map { ($0, .string(SecretMask.mask)) }))]
             }
             settings.append(("min_severity", .string(channel.minSeverity.rawValue)))
             // Alertmanager groups for itself.
             if !channel.resendsWhileFiring { settings.append(("group", .bool(channel.group))) }
-            var entries: [(String, ConfigTree)] = [("name", .string(channel.name)), ("type", .string(type)), ("config", .map(settings))]
+            var entries: [(String, ConfigTree)] = [("name", .string(channel.name)), ("type", .string(channel.kind.typeName)), ("config", .map(settings))]
             if let fallback = channel.fallback {
                 entries += [("fallback", .string(fallback)), ("fallback_after", duration(channel.fallbackAfter))]
             }

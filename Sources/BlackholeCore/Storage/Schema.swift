@@ -12,6 +12,7 @@ public enum Schema {
         AlertStore.outboxReplacesMigration,
         AlertStore.notificationCountsMigration,
         AlertStore.outboxFallbackMigration,
+        AlertStore.channelDeliveriesMigration,
     ]
 
     /// What `prune` deletes, per kind of data.

@@ -5,6 +5,6 @@ struct AlertsCommand: AsyncParsableCommand {
         commandName: "alerts",
         abstract: "Firing and pending alerts, their history, rules, silences and acknowledgements.",
         subcommands: [AlertsList.self, AlertsHistory.self, AlertsRules.self, AlertsSilence.self, AlertsUnsilence.self,
-                      AlertsAck.self, AlertsTest.self],
+                      AlertsAck.self, AlertsTest.self, AlertsChannels.self],
         defaultSubcommand: AlertsList.self)
 }
