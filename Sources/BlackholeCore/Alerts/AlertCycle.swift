@@ -19,13 +19,13 @@ public struct AlertCycle: Sendable {
     public func run(rootCauses: [String: String] = [:]) throws -> AlertEvaluator.Result {
         let now = clock.now()
         return try store.write { db in
-            let names = Set(config.alertRules.map(\.metric))
+            let names = Set(config.rules.map(\.metric))
             let latest = try MetricStore.latest(db, names: names)
             let evaluation = AlertEvaluator.evaluate(
-                rules: config.alertRules, latest: latest, active: try AlertStore.active(db), now: now,
+                rules: config.rules, latest: latest, active: try AlertStore.active(db), now: now,
                 staleness: config.alerting.staleness, rootCauses: rootCauses)
             let plan = NotificationPlanner.plan(
-                evaluation, rules: config.alertRules, channels: config.notificationChannels,
+                evaluation, rules: config.rules, channels: config.notificationChannels,
                 silences: try AlertStore.silences(db, at: now), repeatInterval: config.alerting.repeatInterval, now: now)
             try AlertStore.replaceActive(db, with: plan.active)
             for transition in evaluation.transitions {

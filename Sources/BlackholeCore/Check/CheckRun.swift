@@ -39,6 +39,6 @@ public struct CheckRun: Sendable {
         let pruned = try Pruner(store).prune(retention: config.storage.retention, now: clock.now(), dryRun: false)
         return CheckReport(time: started, duration: clock.now().timeIntervalSince(started), health: health,
                            alerts: alerts.active, resources: snapshot, p2p: peers, notifications: delivery, pruned: pruned.total,
-                           transitions: alerts.transitions, rules: config.alertRules)
+                           transitions: alerts.transitions, rules: config.rules)
     }
 }

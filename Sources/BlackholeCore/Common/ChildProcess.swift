@@ -10,7 +10,9 @@ public enum ChildProcess {
     /// - Parameters:
     ///   - output: where stdout and stderr go, with stdin from /dev/null; nil: the child shares ours.
     ///   - environment: `KEY=value` entries; nil: ours.
-    public static func spawn(_ arguments: [String], environment: [String]? = nil, output: Int32? = nil) throws -> pid_t {
+    ///   - ownGroup: the child leads a process group of its own, so that it and whatever it
+    ///     starts can be signalled as one (`kill(-pid, ...)`).
+    public static func spawn(_ arguments: [String], environment: [String]? = nil, output: Int32? = nil, ownGroup: Bool = false) throws -> pid_t {
         guard let program = arguments.first else { throw BlackholeError(.usage, "no program to run") }
         // Inherited from a parent that ignores SIGCHLD, children would be reaped before we could
         // read how they ended.
@@ -23,7 +25,12 @@ public enum ChildProcess {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -63,6 +70,76 @@ public enum ChildProcess {
         return Termination(status: status)
     }
 
+    /// How a program run with a time limit went.
+    public struct BoundedRun: Sendable, Equatable {
+        public enum End: Sendable, Equatable {
+            case exited(Int32)
+            case signalled(Int32)
+            /// Its time ran out: its process group was sent SIGTERM, then SIGKILL.
+            case timedOut
+        }
+
+        public let end: End
+        /// The start and the end of what it wrote on stdout and stderr (each at most the limit;
+        /// the same text when it wrote less).
+        public let head: String
+        public let tail: String
+        public let duration: TimeInterval
+    }
+
+    /// Runs a program in a process group of its own, with stdout and stderr to a file (its own
+    /// children cannot keep us waiting for EOF on a pipe), until it exits or `timeout` passes.
+    /// At the timeout the whole group gets SIGTERM, and SIGKILL `killGrace` later: nothing it
+    /// started is left behind, and it is reaped. Children it leaves running after a normal exit
+    /// (a daemon it started) are left alone. Throws when the program cannot be started.
+    public static func runBounded(_ arguments: [String], environment: [String]? = nil, timeout: TimeInterval,
+                                  killGrace: TimeInterval = 2, outputLimit: Int = 4096) async throws -> BoundedRun {
+        let outputPath = NSTemporaryDirectory() + "blackhole-output-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let output = FileHandle(forUpdatingAtPath: outputPath)
+        else { throw BlackholeError(.environment, "cannot create a file for the output of \(arguments.first ?? "a program") in \(NSTemporaryDirectory())") }
+        defer {
+            try? output.close()
+            try? FileManager.default.removeItem(atPath: outputPath)
+        }
+        let started = ContinuousClock.now
+        let pid = try spawn(arguments, environment: environment, output: output.fileDescriptor, ownGroup: true)
+        func elapsed() -> TimeInterval {
+            let time = ContinuousClock.now - started
+            return Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
+        }
+        var status: Int32 = 0
+        var end: BoundedRun.End?
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if elapsed() > timeout {
+                kill(-pid, SIGTERM)
+                while waitpid(pid, &status, WNOHANG) == 0 && elapsed() < timeout + killGrace {
+                    try? await Task.sleep(nanoseconds: 10_000_000)
+                }
+                kill(-pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                end = .timedOut
+                break
+            }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        if end == .timedOut {
+            kill(-pid, SIGKILL)  // what the leader left behind when it went on SIGTERM
+        } else {
+            switch Termination(status: status) {
+            case .exited(let code): end = .exited(code)
+            case .signalled(let signal): end = .signalled(signal)
+            }
+        }
+        let size = Int((try? output.seekToEnd()) ?? 0)
+        try? output.seek(toOffset: 0)
+        let head = (try? output.read(upToCount: outputLimit)) ?? Data()
+        try? output.seek(toOffset: UInt64(max(0, size - outputLimit)))
+        let tail = (try? output.read(upToCount: outputLimit)) ?? Data()
+        return BoundedRun(end: end!, head: String(decoding: head, as: UTF8.self), tail: String(decoding: tail, as: UTF8.self),
+                          duration: elapsed())
+    }
+
     /// Runs a program to its end, doing with this process's signals meanwhile what `relay` says.
     /// Throws when the program cannot be started.
     public static func run(_ arguments: [String], environment: [String]? = nil, relay: SignalRelay = .unchanged) throws -> Termination {
@@ -96,5 +173,23 @@ public enum ChildProcess {
             let typed = [SIGINT, SIGQUIT]
             return SignalRelay(ignored: handled, forwarded: fromTerminal ? handled.filter { !typed.contains($0) } : handled)
         }
+    }
+}
+
+/// Whether a program can be started as `posix_spawnp` would find it.
+enum ProgramLookup {
+    /// Why `program` cannot be run (a path that is not an executable file, a name not on PATH), or nil.
+    static func problem(_ program: String, environment: [String: String]) -> String? {
+        func executable(_ path: String) -> Bool {
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
+                && FileManager.default.isExecutableFile(atPath: path)
+        }
+        if program.contains("/") {
+            return executable(program) ? nil : "\(program) is not an executable file"
+        }
+        let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let found = path.split(separator: ":").contains { executable("\($0)/\(program)") }
+        return found ? nil : "\(program) is not on PATH (\(path))"
     }
 }

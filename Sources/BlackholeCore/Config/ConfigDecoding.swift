@@ -95,14 +95,23 @@ enum ConfigDecoding {
                 health.services = located.map(\.0)
             }
         }
+        // A grace shorter than the interval between checks would let the next check judge a
+        // service that has had no check since its action.
+        for (service, node) in located {
+            guard let grace = service.remediation?.grace, grace < health.checkInterval else { continue }
+            let remediation = node.mapping()?.first { $0.key == "remediation" }?.value
+            let at = remediation?.mapping()?.first { $0.key == "grace" }?.value ?? remediation ?? node
+            at.problem("grace \(DurationText.format(grace)) is shorter than health.check_interval (\(DurationText.format(health.checkInterval)))")
+        }
         return located
     }
 
     private static func decodeService(name: String, value: YAMLValue) -> ServiceSettings? {
         var service = ServiceSettings(name: name, healthEndpoint: "")
-        let entries = value.mapping(known: ["health_endpoint", "dependencies", "criticality_level", "timeout"])
+        let entries = value.mapping(known: ["health_endpoint", "dependencies", "criticality_level", "timeout", "remediation"])
         for (key, value) in entries ?? [] {
             switch key {
+            case "remediation": service.remediation = decodeRemediation(value)
             case "health_endpoint":
                 service.healthEndpoint = value.string() ?? ""
                 if !service.healthEndpoint.isEmpty && !isProbeTarget(service.healthEndpoint) {
@@ -117,6 +126,44 @@ enum ConfigDecoding {
             value.problem("health_endpoint is required")
         }
         return service
+    }
+
+    /// A service's `remediation:`. The action is argv (a list, or one string split as a shell
+    /// would quote it, never run by one) naming a program that exists and may be run.
+    private static func decodeRemediation(_ value: YAMLValue) -> RemediationSettings? {
+        let keys = ["action", "after", "grace", "max_attempts", "window", "timeout", "notify"]
+        guard let entries = value.mapping(known: keys) else { return nil }
+        let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+        guard let actionNode = fields["action"] else {
+            value.problem("remediation needs an action (argv, e.g. [systemctl, restart, my-service])")
+            return nil
+        }
+        var action: [String] = []
+        if let words = actionNode.sequence() {
+            action = words.compactMap { $0.string() }
+        } else if let line = actionNode.string() {
+            do {
+                action = try ShellWords.split(line)
+            } catch {
+                actionNode.problem(BlackholeError.line(error))
+            }
+        }
+        if action.isEmpty || action[0].isEmpty {
+            actionNode.problem("the action is empty: give the program and its arguments")
+        } else if let problem = ProgramLookup.problem(action[0], environment: actionNode.problems.environment) {
+            actionNode.problem(problem)
+        }
+        var remediation = RemediationSettings(action: action)
+        remediation.after = fields["after"].flatMap(positive) ?? remediation.after
+        remediation.grace = fields["grace"].flatMap(positive) ?? remediation.grace
+        remediation.window = fields["window"].flatMap(positive) ?? remediation.window
+        remediation.timeout = fields["timeout"].flatMap(positive) ?? remediation.timeout
+        if let node = fields["max_attempts"], let attempts = node.int() {
+            if attempts < 1 { node.problem("must be at least 1") }
+            remediation.maxAttempts = attempts
+        }
+        remediation.notify = fields["notify"]?.oneOf(RemediationSettings.Notify.self) ?? remediation.notify
+        return remediation
     }
 
     static func isProbeTarget(_ endpoint: String) -> Bool {

@@ -14,6 +14,22 @@ public struct Configuration: Sendable, Equatable {
     public var notificationChannels: [NotificationChannel] = []
 
     public init() {}
+
+    /// The rules evaluated: the file's, then the built-in `remediation_exhausted` (one per
+    /// criticality of the services with a remediation) unless the file has a rule of that id.
+    public var rules: [AlertRule] {
+        guard !alertRules.contains(where: { $0.id == AlertRule.remediationExhausted }) else { return alertRules }
+        let levels = Set(health.services.filter { $0.remediation != nil }.map(\.criticality))
+        return alertRules + Criticality.allCases.filter(levels.contains).map { criticality in
+            var rule = AlertRule(id: AlertRule.remediationExhausted, name: "Remediation exhausted", metric: "service.remediation.exhausted",
+                                 condition: .gt, threshold: 0.5)
+            rule.description = "The service's remediation ran max_attempts times within its window and the service is still unhealthy"
+            rule.severity = criticality.severity
+            rule.labels = ["criticality": criticality.rawValue]
+            rule.notificationChannels = notificationChannels.map(\.name)
+            return rule
+        }
+    }
 }
 
 /// Every kind of data the store keeps, each with its own retention (`storage.retention.KIND`).
@@ -44,6 +60,15 @@ public struct HealthSettings: Sendable, Equatable {
 
 public enum Criticality: String, CaseIterable, Sendable, Codable {
     case critical, important, optional
+
+    /// The severity of an alert about the service itself.
+    public var severity: AlertSeverity {
+        switch self {
+        case .critical: .critical
+        case .important: .warning
+        case .optional: .info
+        }
+    }
 }
 
 public struct ServiceSettings: Sendable, Equatable {
@@ -52,6 +77,32 @@ public struct ServiceSettings: Sendable, Equatable {
     public var dependencies: [String] = []
     public var criticality: Criticality = .important
     public var timeout: TimeInterval = 5
+    /// What to run when the service stays unhealthy; nil: nothing is run.
+    public var remediation: RemediationSettings?
+}
+
+/// A service's `remediation:`: the action that brings it back, and when it may run.
+public struct RemediationSettings: Sendable, Equatable {
+    /// When a notification goes out about an action: every action, only those that fail (a
+    /// non-zero exit, a timeout, or the service still unhealthy after the grace), or none.
+    public enum Notify: String, CaseIterable, Sendable, Codable {
+        case always, onFailure = "on_failure", never
+    }
+
+    /// argv, run without a shell.
+    public var action: [String]
+    /// Unhealthy (not degraded) this long, across runs, before acting.
+    public var after: TimeInterval = 120
+    /// After an action, the service is not judged and nothing else runs for this long.
+    public var grace: TimeInterval = 60
+    /// At most this many actions within `window`; then `remediation_exhausted` fires.
+    public var maxAttempts = 3
+    public var window: TimeInterval = 3600
+    /// The action is killed, with everything it started in its process group, after this long.
+    public var timeout: TimeInterval = 30
+    public var notify: Notify = .onFailure
+
+    public init(action: [String]) { self.action = action }
 }
 
 public struct ResourceSettings: Sendable, Equatable {
@@ -163,6 +214,9 @@ public struct AlertingSettings: Sendable, Equatable {
 /// An alert rule as `alert_rules` holds it (`id`, `name`, `description`, `metric`, `condition`,
 /// `threshold`, `duration`, `severity`, `labels`, `notification_channels`), plus escalation.
 public struct AlertRule: Sendable, Equatable {
+    /// The built-in rule on `service.remediation.exhausted`.
+    public static let remediationExhausted = "remediation_exhausted"
+
     public var id: String
     public var name: String
     public var description: String = ""

@@ -12,35 +12,16 @@ enum PluginRunner {
         }
         guard let program = words.first else { return (.answered(.unknown), "exec: names no program") }
 
-        // Output goes to a file, not a pipe: a plugin's own children cannot keep us waiting for EOF.
-        let outputPath = NSTemporaryDirectory() + "blackhole-plugin-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let output = FileHandle(forWritingAtPath: outputPath)
-        else { return (.answered(.unknown), "cannot create a file for the plugin's output") }
-        defer {
-            try? output.close()
-            try? FileManager.default.removeItem(atPath: outputPath)
-        }
-
-        let started = ContinuousClock.now
-        let pid: pid_t
+        // Killed with everything it started at once: a probe has no time to spare.
+        let run: ChildProcess.BoundedRun
         do {
-            pid = try ChildProcess.spawn(words, output: output.fileDescriptor)
+            run = try await ChildProcess.runBounded(words, timeout: timeout, killGrace: 0)
         } catch {
             return (.answered(.unknown), "cannot run \(program): \(BlackholeError.line(error))")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if ContinuousClock.now - started > .nanoseconds(Int64(timeout * 1e9)) {
-                kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)  // reaped: no zombie left behind
-                return (.unreachable, "timed out after \(DurationText.format(timeout)); plugin killed")
-            }
-            try? await Task.sleep(nanoseconds: 5_000_000)
-        }
-        let text = FileManager.default.contents(atPath: outputPath).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? ""
-        let message = text.split(separator: "\n").first.map(String.init) ?? ""
-        switch ChildProcess.Termination(status: status) {
+        let message = run.head.split(separator: "\n").first.map(String.init) ?? ""
+        switch run.end {
+        case .timedOut: return (.unreachable, "timed out after \(DurationText.format(timeout)); plugin killed")
         case .signalled(let signal): return (.answered(.unknown), "plugin killed by signal \(signal)")
         case .exited(0): return (.answered(.healthy), message)
         case .exited(1): return (.answered(.degraded), message)

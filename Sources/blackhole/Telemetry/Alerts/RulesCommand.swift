@@ -40,11 +40,11 @@ struct AlertsRules: AsyncParsableCommand {
         let metrics = MetricStore(store)
         switch format {
         case .text:
-            let latest = try metrics.latest(names: Set(config.alertRules.map(\.metric)))
-            try context.emit(AlertRulesReport(rules: config.alertRules, latest: latest, active: try AlertStore(store).active(),
+            let latest = try metrics.latest(names: Set(config.rules.map(\.metric)))
+            try context.emit(AlertRulesReport(rules: config.rules, latest: latest, active: try AlertStore(store).active(),
                                               now: context.clock.now(), staleness: config.alerting.staleness))
         case .prometheus:
-            print(PrometheusRules.file(rules: config.alertRules, staleness: config.alerting.staleness,
+            print(PrometheusRules.file(rules: config.rules, staleness: config.alerting.staleness,
                                        compositeFamilies: PrometheusText.compositeFamilies(try metrics.latest())), terminator: "")
         }
     }

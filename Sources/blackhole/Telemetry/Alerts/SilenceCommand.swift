@@ -43,8 +43,8 @@ struct AlertsSilence: AsyncParsableCommand {
         guard let rule, let duration, let comment else {
             throw ValidationError("silence needs --rule, --for and --comment (or --list)")
         }
-        guard config.alertRules.contains(where: { $0.id == rule }) else {
-            throw BlackholeError(.usage, "no rule \"\(rule)\"; rules: \(config.alertRules.map(\.id).joined(separator: ", "))")
+        guard config.rules.contains(where: { $0.id == rule }) else {
+            throw BlackholeError(.usage, "no rule \"\(rule)\"; rules: \(config.rules.map(\.id).joined(separator: ", "))")
         }
         let length = try DurationText.parse(duration)
         let silence = Silence(id: String(UUID().uuidString.lowercased().prefix(8)), ruleID: rule,

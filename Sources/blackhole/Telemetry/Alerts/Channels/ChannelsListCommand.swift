@@ -6,8 +6,7 @@ struct AlertsChannelsList: AsyncParsableCommand {
         commandName: "list",
         abstract: "Each channel with its type, target (secrets masked), last success, failures in a row, pending notifications and fallback.",
         discussion: """
-            A channel the outbox still holds notifications for but the config no longer names is
-            listed as not configured: they wait until alerting.outbox_max_age, then expire.
+            A channel the outbox still holds notifications for but the config no longer names is listed as not configured: they wait until alerting.outbox_max_age, then expire.
 
             Examples:
               blackhole telemetry alerts channels
