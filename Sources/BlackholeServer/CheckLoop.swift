@@ -27,7 +27,8 @@ struct CheckLoop: Service {
 
     private func loop() async throws {
         let sampler = ResourceSampler(clock: clock)
-        let run = CheckRun(config: config, store: store, clock: clock, http: http, sampler: sampler, diskPaths: diskPaths)
+        let run = CheckRun(config: config, store: store, clock: clock, http: http, sampler: sampler, diskPaths: diskPaths,
+                           environment: ProcessInfo.processInfo.environment)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let report = try await run.run()

@@ -28,6 +28,8 @@ public struct CheckReport: Report {
     public let pruned: Int
     /// Alerts that started firing or resolved in this run (not printed: `alerts` shows the state).
     public let transitions: [AlertTransition]
+    /// What remediation decided for each service that has one.
+    public let remediations: [RemediationDecision]
     let rules: [AlertRule]
 
     public var firing: [ActiveAlert] { alerts.filter { $0.phase == .firing } }
@@ -100,7 +102,7 @@ public struct CheckReport: Report {
     }
 
     enum CodingKeys: String, CodingKey {
-        case time, status, summary, duration = "duration_ms", services, alerts, resources, p2p, notifications, pruned = "pruned_rows"
+        case time, status, summary, duration = "duration_ms", services, remediations, alerts, resources, p2p, notifications, pruned = "pruned_rows"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,6 +112,7 @@ public struct CheckReport: Report {
         try container.encode(summary, forKey: .summary)
         try container.encode((duration * 1000).rounded(), forKey: .duration)
         try container.encode(health.services, forKey: .services)
+        try container.encode(remediations, forKey: .remediations)
         try container.encode(alerts, forKey: .alerts)
         try container.encode(resources, forKey: .resources)
         try container.encode(p2p, forKey: .p2p)
@@ -121,6 +124,7 @@ public struct CheckReport: Report {
         let color: TextStyle.Color? = status == .ok ? .green : status == .warning ? .yellow : .red
         var sections = [style.paint("\(status.rawValue): \(summary)", color)]
         if !health.services.isEmpty { sections.append(health.renderText(style)) }
+        if !remediations.isEmpty { sections.append(Self.remediationText(remediations)) }
         if let p2p { sections.append(p2p.renderText(style)) }
         sections.append(AlertListReport(alerts: alerts, silences: []).renderText(style))
         var delivery = "Notifications: \(notifications.delivered) delivered"
@@ -134,5 +138,18 @@ public struct CheckReport: Report {
         if !notifications.expired.isEmpty { delivery += ", \(notifications.expired.count) given up after the outbox's maximum age" }
         sections.append(delivery + ". Took \(DurationText.format(duration)).")
         return sections.joined(separator: "\n\n")
+    }
+
+    /// One line per service with a remediation: what was decided, and the action's outcome.
+    static func remediationText(_ decisions: [RemediationDecision]) -> String {
+        "Remediation:\n" + decisions.map { decision in
+            var line = "  \(decision.service): \(decision.decision.rawValue.replacingOccurrences(of: "_", with: " ")) (\(decision.detail))"
+            if let action = decision.action {
+                line += ": \(action.action.joined(separator: " ")) \(action.result.rawValue.replacingOccurrences(of: "_", with: " "))"
+                if let code = action.exitStatus { line += ", exit \(code)" }
+                line += " in \(DurationText.format(action.duration ?? 0))"
+            }
+            return line
+        }.joined(separator: "\n")
     }
 }

@@ -13,9 +13,10 @@ public enum Schema {
         AlertStore.notificationCountsMigration,
         AlertStore.outboxFallbackMigration,
         AlertStore.channelDeliveriesMigration,
+        RemediationStore.migration,
     ]
 
     /// What `prune` deletes, per kind of data.
     static let retentionTargets: [RetentionTarget] = [MetricStore.retention] + SpanStore.retentionTargets + AlertStore.retentionTargets
-        + [PeerStore.retention]
+        + [PeerStore.retention, RemediationStore.retention]
 }

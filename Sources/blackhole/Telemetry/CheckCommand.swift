@@ -32,7 +32,8 @@ struct CheckCommand: AsyncParsableCommand {
             let store = try context.openStore(config)
             report = try await withHTTPClient { http in
                 try await CheckRun(config: config, store: store, clock: context.clock, http: http,
-                                   sampler: ResourceSampler(clock: context.clock), diskPaths: context.diskPaths(config)).run()
+                                   sampler: ResourceSampler(clock: context.clock), diskPaths: context.diskPaths(config),
+                                   environment: context.environment).run()
             }
         } catch {
             // Whatever stops a run is UNKNOWN to a monitoring system, not a generic failure.
