@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// `config show`: the effective configuration in the file's own keys, secrets (URL passwords
-/// and query strings, header values) masked.
+/// and query strings, header values, mail passwords) masked.
 public struct ConfigReport: Report {
     public let source: String?
     public let database: String
@@ -145,6 +145,13 @@ enum ConfigDocument {
                 type = "alertmanager"
                 settings = [("urls", .list(urls.map { .string(SecretMask.url($0)) })), ("timeout", duration(timeout)),
                             ("headers", .map(headers.keys.sorted().map { ($0, .string(SecretMask.mask)) }))]
+            case .email(let email):
+                type = "email"
+                settings = [("host", .string(email.host)), ("port", .integer(email.port)), ("tls", .string(email.tls.rawValue))]
+                if let caFile = email.caFile { settings.append(("ca_file", .string(caFile))) }
+                if let username = email.username { settings.append(("username", .string(username))) }
+                if email.password != nil { settings.append(("password", .string(SecretMask.mask))) }
+                settings += [("from", .string(email.from)), ("to", strings(email.to)), ("timeout", duration(email.timeout))]
             }
             settings.append(("min_severity", .string(channel.minSeverity.rawValue)))
             // Alertmanager groups for itself.

@@ -9,10 +9,13 @@ public protocol NotificationSender: Sendable {
     func send(_ payload: Data, timeout: TimeInterval) async throws
 }
 
-/// The sender of each configured channel and its timeout, sharing one HTTP client.
+/// The sender of each configured channel and its timeout, sharing one HTTP client (and its
+/// event loops, for mail).
 public func notificationSenders(_ config: Configuration, http: HTTPClient) -> [String: (any NotificationSender, TimeInterval)] {
-    let instance = config.alerting.instance ?? ProcessInfo.processInfo.hostName
+    let hostName = ProcessInfo.processInfo.hostName
+    let instance = config.alerting.instance ?? hostName
     let link = config.serve.publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+    let ruleNames = Dictionary(config.alertRules.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     return Dictionary(config.notificationChannels.map { channel in
         switch channel.kind {
         case .webhook(let url, let timeout, let headers):
@@ -22,6 +25,9 @@ public func notificationSenders(_ config: Configuration, http: HTTPClient) -> [S
         case .alertmanager(let urls, let timeout, let headers):
             (channel.name, (AlertmanagerSender(urls: urls, headers: headers, instance: instance, generatorURL: link, http: http)
                 as any NotificationSender, timeout))
+        case .email(let settings):
+            (channel.name, (EmailSender(settings: settings, ruleNames: ruleNames, instance: instance, link: link,
+                                        clientName: hostName, group: http.eventLoopGroup) as any NotificationSender, settings.timeout))
         }
     }, uniquingKeysWith: { first, _ in first })
 }
