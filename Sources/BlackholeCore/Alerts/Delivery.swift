@@ -46,6 +46,12 @@ public struct OutboxDelivery: Sendable {
         let attempts: Int
     }
 
+    /// Why a notification was not delivered; `permanent` when the receiver will never take it.
+    struct Failure {
+        let error: String
+        var permanent = false
+    }
+
     public func deliver(deadline: Date) async throws -> DeliveryReport {
         let now = clock.now()
         var report = DeliveryReport()
@@ -70,7 +76,7 @@ public struct OutboxDelivery: Sendable {
             return rows.map { Claimed(id: $0["id"], channel: $0["channel"], payload: $0["payload"], attempts: $0["attempts"]) }
         }
         // Channels in parallel, each channel's notifications in order.
-        let outcomes = await withTaskGroup(of: [(Claimed, String?)].self) { group in
+        let outcomes = await withTaskGroup(of: [(Claimed, Failure?)].self) { group in
             for channel in Set(claimed.map(\.channel)) {
                 let mine = claimed.filter { $0.channel == channel }
                 group.addTask { await deliver(mine, deadline: deadline) }
@@ -79,24 +85,30 @@ public struct OutboxDelivery: Sendable {
         }
         let finished = clock.now()
         try store.write { db in
-            for (item, error) in outcomes {
-                if let error {
+            for (item, failure) in outcomes {
+                if let failure, failure.permanent {
+                    // Kept, as expired notifications are, until the alerts' retention.
+                    try db.execute(sql: "UPDATE outbox SET attempts = ?, last_error = ?, claimed_until_ms = NULL, expired_ms = ? WHERE id = ?",
+                                   arguments: [item.attempts + 1, failure.error, MetricStore.milliseconds(finished), item.id])
+                } else if let failure {
                     try db.execute(sql: """
                         UPDATE outbox SET attempts = ?, last_error = ?, claimed_until_ms = NULL, first_failed_ms = COALESCE(first_failed_ms, ?)
                         WHERE id = ?
-                        """, arguments: [item.attempts + 1, error, MetricStore.milliseconds(finished), item.id])
+                        """, arguments: [item.attempts + 1, failure.error, MetricStore.milliseconds(finished), item.id])
                     if let fallback = fallbacks[item.channel], try handOver(db, item, to: fallback, at: finished) {
                         report.fallbacks.append(.init(channel: item.channel, fallback: fallback.channel))
                     }
                 } else {
                     try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [item.id])
                 }
-                try AlertStore.countNotification(db, channel: item.channel, result: error == nil ? .delivered : .failed)
+                try AlertStore.countNotification(db, channel: item.channel, result: failure == nil ? .delivered : .failed)
             }
             report.waiting = try AlertStore.pendingNotifications(db)
         }
         report.delivered = outcomes.filter { $0.1 == nil }.count
-        report.failed = outcomes.compactMap { item, error in error.map { .init(channel: item.channel, error: $0) } }
+        report.failed = outcomes.compactMap { item, failure in
+            failure.map { .init(channel: item.channel, error: $0.permanent ? "given up: " + $0.error : $0.error) }
+        }
         return report
     }
 
@@ -113,40 +125,41 @@ public struct OutboxDelivery: Sendable {
         return true
     }
 
-    private func deliver(_ items: [Claimed], deadline: Date) async -> [(Claimed, String?)] {
-        var results: [(Claimed, String?)] = []
+    private func deliver(_ items: [Claimed], deadline: Date) async -> [(Claimed, Failure?)] {
+        var results: [(Claimed, Failure?)] = []
         var channelDown = false
         for item in items {
             guard let (sender, timeout) = senders[item.channel] else {
-                results.append((item, "channel \"\(item.channel)\" is not configured"))
+                results.append((item, Failure(error: "channel \"\(item.channel)\" is not configured")))
                 continue
             }
             // Once a channel has failed every try in this run, the rest of its queue waits too:
-            // a dead receiver must not eat the run's whole budget.
+            // a dead receiver must not eat the run's whole budget. A notification refused for
+            // good says nothing about the next one.
             if channelDown {
-                results.append((item, "not tried: the channel failed earlier in this run"))
+                results.append((item, Failure(error: "not tried: the channel failed earlier in this run")))
                 continue
             }
-            let error = await send(item.payload, with: sender, timeout: timeout, deadline: deadline)
-            channelDown = error != nil
-            results.append((item, error))
+            let failure = await send(item.payload, with: sender, timeout: timeout, deadline: deadline)
+            channelDown = failure.map { !$0.permanent } ?? false
+            results.append((item, failure))
         }
         return results
     }
 
-    /// One notification, tried again while the run has time for the pause and a try after it.
-    /// Returns why it was not delivered, or nil.
-    private func send(_ payload: Data, with sender: any NotificationSender, timeout: TimeInterval, deadline: Date) async -> String? {
-        guard deadline.timeIntervalSince(clock.now()) > Self.shortestTry else { return "no time left in this run" }
+    /// One notification, tried again while the run has time for the pause and a try after it,
+    /// unless the receiver refused it for good. Returns why it was not delivered, or nil.
+    private func send(_ payload: Data, with sender: any NotificationSender, timeout: TimeInterval, deadline: Date) async -> Failure? {
+        guard deadline.timeIntervalSince(clock.now()) > Self.shortestTry else { return Failure(error: "no time left in this run") }
         do {
             try await retry.run(sleep: { await clock.sleep(for: $0) }) { _ in
                 try await sender.send(payload, timeout: min(timeout, deadline.timeIntervalSince(clock.now())))
-            } shouldRetry: { _, pause in
-                deadline.timeIntervalSince(clock.now()) > pause + Self.shortestTry
+            } shouldRetry: { failure, pause in
+                !(failure is PermanentDeliveryFailure) && deadline.timeIntervalSince(clock.now()) > pause + Self.shortestTry
             }
             return nil
         } catch {
-            return BlackholeError.line(error)
+            return Failure(error: BlackholeError.line(error), permanent: error is PermanentDeliveryFailure)
         }
     }
 }

@@ -22,6 +22,9 @@ extension ConfigDecoding {
         case "alertmanager": known = ["urls", "timeout", "headers", "min_severity"]
         case "email":
             known = ["host", "port", "tls", "ca_file", "username", "password", "password_file", "from", "to", "timeout"] + common
+        case "slack": known = ["url", "url_file", "timeout"] + common
+        // PagerDuty keeps one incident per alert: nothing to group.
+        case "pagerduty": known = ["routing_key", "routing_key_file", "url", "timeout", "min_severity"]
         default:
             typeNode.problem("\"\(type)\" is not a channel type (\(channelTypes.joined(separator: ", ")))")
             return nil
@@ -48,6 +51,27 @@ extension ConfigDecoding {
             channel.kind = .webhook(url: checkedHTTPURL(url, at: urlNode), timeout: timeout, headers: headers)
         case "email":
             channel.kind = .email(decodeEmail(settings, at: config ?? value, name: name, timeout: timeout))
+        case "slack":
+            // The URL is the credential: anyone who has it can post to the channel.
+            guard let urlNode = settings["url"] ?? settings["url_file"] else {
+                (config ?? value).problem("slack channel \"\(name)\" needs config.url (or url_file), the incoming webhook's URL")
+                return nil
+            }
+            guard let url = secret(settings, "url") else { return nil }
+            if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host?.isEmpty == false {
+                channel.kind = .slack(url: url, timeout: timeout)
+            } else {
+                urlNode.problem("the Slack webhook URL is not an http(s) URL")
+                return nil
+            }
+        case "pagerduty":
+            guard settings["routing_key"] != nil || settings["routing_key_file"] != nil else {
+                (config ?? value).problem("pagerduty channel \"\(name)\" needs config.routing_key (or routing_key_file), the integration key")
+                return nil
+            }
+            guard let key = secret(settings, "routing_key") else { return nil }
+            let url = settings["url"].flatMap(httpURL) ?? PagerDutySender.enqueueURL
+            channel.kind = .pagerduty(routingKey: key, url: url, timeout: timeout)
         default:
             guard let urlsNode = settings["urls"] else {
                 (config ?? value).problem("alertmanager channel \"\(name)\" needs config.urls (each Alertmanager of the cluster)")
@@ -63,7 +87,7 @@ extension ConfigDecoding {
         return channel
     }
 
-    static let channelTypes = ["webhook", "log", "alertmanager", "email"]
+    static let channelTypes = ["webhook", "log", "alertmanager", "email", "slack", "pagerduty"]
 
     /// An email channel's server, sender and recipients. The password comes from `password`
     /// (`${NAME}` expanded) or `password_file`, and goes with a username. Whatever is wrong is

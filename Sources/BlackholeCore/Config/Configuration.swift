@@ -188,6 +188,10 @@ public struct NotificationChannel: Sendable, Equatable {
         case alertmanager(urls: [String], timeout: TimeInterval, headers: [String: String])
         /// Mail through an SMTP server.
         case email(EmailSettings)
+        /// A Slack incoming webhook; its URL is the secret.
+        case slack(url: String, timeout: TimeInterval)
+        /// PagerDuty's Events API v2: an incident per alert, triggered, acknowledged, resolved.
+        case pagerduty(routingKey: String, url: String, timeout: TimeInterval)
     }
 
     public var name: String
@@ -212,6 +216,14 @@ public struct NotificationChannel: Sendable, Equatable {
     public var resendsWhileFiring: Bool {
         if case .alertmanager = kind { return true }
         return false
+    }
+
+    /// Whether `group` applies: Alertmanager groups for itself, PagerDuty keeps an incident per alert.
+    public var canGroup: Bool {
+        switch kind {
+        case .alertmanager, .pagerduty: false
+        default: true
+        }
     }
 }
 

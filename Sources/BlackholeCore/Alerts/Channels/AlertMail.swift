@@ -1,13 +1,12 @@
 import Foundation
 
 /// What an alert mail says: a subject to triage from the inbox (`[FIRING critical] Service Down:
-/// storage`, `[RESOLVED] Service Down: storage`) and a plain-text body with every detail. A
+/// storage`, `[RESOLVED critical] Service Down: storage`) and a plain-text body with every detail. A
 /// grouped notification is one mail listing every alert. Values in, a message out.
 struct AlertMail: Sendable {
     let from: String
     let to: [String]
-    /// Rule ids to their names: the payload carries the id.
-    let ruleNames: [String: String]
+    let titles: AlertTitles
     /// This node, as notifications name it (`alerting.instance`).
     let instance: String
     /// serve's dashboard, when it has a public address.
@@ -19,43 +18,8 @@ struct AlertMail: Sendable {
     /// `messageID` is made by the caller (it must be unique); the date is the notification's, so
     /// a mail delayed in the outbox still says when the alert changed.
     func message(_ alerts: [AlertPayload], messageID: String) -> MailMessage {
-        MailMessage(from: from, to: to, subject: subject(alerts), date: alerts.map(\.timestamp).max() ?? .distantPast,
-                    messageID: messageID, body: body(alerts))
-    }
-
-    func subject(_ alerts: [AlertPayload]) -> String {
-        let names = alerts.map(name).removingDuplicates()
-        let items = names.map { name in
-            let services = alerts.filter { self.name($0) == name }.map(\.service).filter { !$0.isEmpty }.removingDuplicates()
-            return services.isEmpty ? name : "\(name): \(services.joined(separator: ", "))"
-        }
-        var listed = ""
-        for (index, item) in items.enumerated() {
-            let next = listed.isEmpty ? item : listed + "; " + item
-            if index > 0 && next.count > Self.subjectLength {
-                listed += " (+\(items.count - index) more)"
-                break
-            }
-            listed = next
-        }
-        return "[\(Self.tag(alerts))] " + (alerts.count > 1 ? "\(alerts.count) alerts: " : "") + listed
-    }
-
-    /// `FIRING critical` (the most severe of those firing), `RESOLVED`, or both.
-    static func tag(_ alerts: [AlertPayload]) -> String {
-        let firing = alerts.filter { $0.state == .firing }
-        var parts: [String] = []
-        if let severity = firing.map(\.severity).max() {
-            parts.append("FIRING \(severity.rawValue)" + (firing.contains { $0.metadata.escalation } ? ", escalated" : ""))
-        }
-        if alerts.contains(where: { $0.state == .resolved }) { parts.append("RESOLVED") }
-        return parts.joined(separator: ", ")
-    }
-
-    /// The rule's name; its message when the rule is not (or no longer) configured, as for the
-    /// test notification.
-    private func name(_ alert: AlertPayload) -> String {
-        ruleNames[alert.ruleID] ?? alert.message
+        MailMessage(from: from, to: to, subject: titles.title(alerts, length: Self.subjectLength),
+                    date: alerts.map(\.timestamp).max() ?? .distantPast, messageID: messageID, body: body(alerts))
     }
 
     func body(_ alerts: [AlertPayload]) -> String {
@@ -72,7 +36,7 @@ struct AlertMail: Sendable {
     /// One alert: what happened in words, then its facts aligned.
     private func details(_ alert: AlertPayload) -> String {
         let service = alert.service.isEmpty ? "" : ": \(alert.service)"
-        var lines = ["[\(Self.tag([alert]))] \(name(alert))\(service)", alert.message]
+        var lines = ["[\(AlertTitles.tag([alert]))] \(titles.name(alert))\(service)", alert.message]
         if !alert.description.isEmpty { lines.append(alert.description) }
         lines.append("")
         var facts: [(String, String)] = [("Rule", alert.ruleID)]
@@ -82,9 +46,9 @@ struct AlertMail: Sendable {
         let since = TimeText.human(alert.metadata.activeSince, utc: true)
         if let resolvedAt = alert.resolvedAt {
             facts.append(("Since", since))
-            facts.append(("Resolved", "\(TimeText.human(resolvedAt, utc: true)) (after \(duration(from: alert.metadata.activeSince, to: resolvedAt)))"))
+            facts.append(("Resolved", "\(TimeText.human(resolvedAt, utc: true)) (after \(AlertTitles.duration(from: alert.metadata.activeSince, to: resolvedAt)))"))
         } else {
-            facts.append(("Since", "\(since) (for \(duration(from: alert.metadata.activeSince, to: alert.timestamp)))"))
+            facts.append(("Since", "\(since) (for \(AlertTitles.duration(from: alert.metadata.activeSince, to: alert.timestamp)))"))
         }
         if !alert.metadata.labels.isEmpty {
             facts.append(("Labels", alert.metadata.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")))
@@ -95,9 +59,5 @@ struct AlertMail: Sendable {
         let width = facts.map(\.0.count).max()! + 2
         lines += facts.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + $0.1 }
         return lines.joined(separator: "\n")
-    }
-
-    private func duration(from start: Date, to end: Date) -> String {
-        DurationText.format(max(0, end.timeIntervalSince(start)).rounded())
     }
 }

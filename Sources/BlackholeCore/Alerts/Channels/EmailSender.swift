@@ -6,10 +6,10 @@ public struct EmailSender: NotificationSender {
     let mail: AlertMail
     let smtp: SMTPClient
 
-    /// `ruleNames` maps rule ids to their names for the subject; `clientName` is this host in EHLO.
-    public init(settings: EmailSettings, ruleNames: [String: String], instance: String, link: String?, clientName: String,
-                group: any EventLoopGroup) {
-        mail = AlertMail(from: settings.from, to: settings.to, ruleNames: ruleNames, instance: instance, link: link)
+    /// `clientName` is this host in EHLO.
+    init(settings: EmailSettings, titles: AlertTitles, instance: String, link: String?, clientName: String,
+         group: any EventLoopGroup) {
+        mail = AlertMail(from: settings.from, to: settings.to, titles: titles, instance: instance, link: link)
         smtp = SMTPClient(settings: settings, clientName: clientName, group: group)
     }
 
