@@ -73,13 +73,13 @@ struct SMTPClient: Sendable {
         try await channel.executeThenClose { inbound, outbound in
             var smtp = SMTPConversation(replies: inbound.makeAsyncIterator(), outbound: outbound, progress: progress)
             do {
-                try require(await smtp.reply(step: "greeting"), 220, "refused the connection")
+                try require(await smtp.reply(step: "greeting"), 220, else: "refused the connection")
                 var extensions = try await smtp.hello(clientName)
                 if settings.tls == .starttls {
                     guard extensions["STARTTLS"] != nil else {
                         throw SMTPRefusal("the server does not offer STARTTLS: nothing sent (tls: none would send in plain text)")
                     }
-                    try require(await smtp.command("STARTTLS"), 220, "STARTTLS refused")
+                    try require(await smtp.command("STARTTLS"), 220, else: "STARTTLS refused")
                     try await smtp.startTLS(channel.channel, context: tls!, serverName: serverName)
                     extensions = try await smtp.hello(clientName)
                 }
@@ -88,15 +88,15 @@ struct SMTPClient: Sendable {
                 }
                 let eightBit = extensions["8BITMIME"] != nil
                 let body = message.bodyEncoding(eightBitAllowed: eightBit) == .eightBit ? " BODY=8BITMIME" : ""
-                try require(await smtp.command("MAIL FROM:<\(message.from)>\(body)"), 250, "MAIL FROM refused")
+                try require(await smtp.command("MAIL FROM:<\(message.from)>\(body)"), 250, else: "MAIL FROM refused")
                 for recipient in message.to {
                     // One recipient refused fails the whole send before DATA, so that the retry
                     // does not mail the others twice.
-                    try require(await smtp.command("RCPT TO:<\(recipient)>"), 250, 251, "RCPT TO <\(recipient)> refused")
+                    try require(await smtp.command("RCPT TO:<\(recipient)>"), 250, 251, else: "RCPT TO <\(recipient)> refused")
                 }
-                try require(await smtp.command("DATA"), 354, "DATA refused")
+                try require(await smtp.command("DATA"), 354, else: "DATA refused")
                 try await outbound.write(ByteBuffer(bytes: smtpData(message.rendered(eightBitAllowed: eightBit))))
-                try require(await smtp.reply(step: "the end of the message"), 250, "message refused")
+                try require(await smtp.reply(step: "the end of the message"), 250, else: "message refused")
                 progress.delivered = true
                 _ = try? await smtp.command("QUIT")
             } catch let refusal as SMTPRefusal {
@@ -157,7 +157,7 @@ private struct SMTPConversation {
         let ehlo = try await command("EHLO \(name)", step: "EHLO")
         if ehlo.code == 250 { return ehlo.extensions }
         guard [500, 502].contains(ehlo.code) else { throw SMTPRefusal("EHLO refused: \(ehlo.text)") }
-        try require(await command("HELO \(name)", step: "HELO"), 250, "HELO refused")
+        try require(await command("HELO \(name)", step: "HELO"), 250, else: "HELO refused")
         return [:]
     }
 
@@ -188,12 +188,12 @@ private struct SMTPConversation {
             throw SMTPRefusal(offered.isEmpty ? "the server does not offer AUTH"
                               : "the server offers no AUTH PLAIN or LOGIN (only \(offered.joined(separator: " ")))")
         }
-        try require(answer, 235, "AUTH failed")
+        try require(answer, 235, else: "AUTH failed")
     }
 }
 
 /// A reply with one of `codes`, or the failure with the server's words.
-private func require(_ reply: SMTPReply, _ codes: Int..., _ failure: String) throws {
+private func require(_ reply: SMTPReply, _ codes: Int..., else failure: String) throws {
     guard codes.contains(reply.code) else { throw SMTPRefusal("\(failure): \(reply.text)") }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlackholeCore
+import Foundation
 
 struct AlertsAck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct AlertsAck: AsyncParsableCommand {
         let config = try context.loadConfig()
         let store = try context.openStore(config)
         let now = context.clock.now()
-        var enqueued: [Notification] = []
+        var enqueued: [BlackholeCore.Notification] = []
         let alert = try AlertStore(store).acknowledge(alertID, at: now) { alert in
             enqueued = NotificationPlanner.acknowledgement(alert, rules: config.alertRules, channels: config.notificationChannels, now: now)
             return enqueued
