@@ -164,45 +164,53 @@ import TestSupport
         #expect(smtp.events("auth").isEmpty && smtp.events("message").isEmpty)
     }
 
-    @Test func aMalformedEventIsGivenUpAThrottledOneWaits() async throws {
+    /// A check that fires one warning to PagerDuty at `receivers` with `key`; the failing service
+    /// comes back with the check's notifications, to keep it failing.
+    func firePagerDuty(_ cli: CLI, receivers: FixtureServer, key: String) async throws -> ([String: Any], FixtureServer) {
+        let service = try FixtureServer()
+        try await service.setMode("error")
+        let config = cli.write("config.yaml", """
+            health:
+              services:
+                storage: { health_endpoint: "\(service.url("/toggle"))", timeout: 2s }
+            alerting: { check_budget: 5s }
+            alert_rules:
+              - { id: service_down, name: Service Down, metric: service.health.status, condition: lt, threshold: 0.5,
+                  duration: 0s, severity: warning, notification_channels: [pager] }
+            notification_channels:
+              - { name: pager, type: pagerduty, config: { routing_key: \(key), url: "\(receivers.url("/v2/enqueue"))" } }
+            """)
+        return (try #require(try cli.run("telemetry", "check", "--config", config, "--json").json["notifications"] as? [String: Any]), service)
+    }
+
+    @Test func aMalformedEventIsGivenUp() async throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let service = try FixtureServer(), receivers = try FixtureServer()
-        try await service.setMode("error")
-        func config(_ name: String, key: String) -> String {
-            cli.write(name, """
-                health:
-                  services:
-                    storage: { health_endpoint: "\(service.url("/toggle"))", timeout: 2s }
-                alerting: { check_budget: 5s }
-                alert_rules:
-                  - { id: service_down, name: Service Down, metric: service.health.status, condition: lt, threshold: 0.5,
-                      duration: 0s, severity: warning, notification_channels: [pager] }
-                notification_channels:
-                  - { name: pager, type: pagerduty, config: { routing_key: \(key), url: "\(receivers.url("/v2/enqueue"))" } }
-                """)
-        }
-        let short = config("short.yaml", key: "abc")
-        let refused = try #require(try cli.run("telemetry", "check", "--config", short, "--json").json["notifications"] as? [String: Any])
+        let receivers = try FixtureServer()
+        let (refused, _) = try await firePagerDuty(cli, receivers: receivers, key: "abc")
         let failure = (refused["failed"] as? [[String: Any]])?.first?["error"] as? String
         #expect(failure == "given up: PagerDuty refused the event (HTTP 400): Event object is invalid: "
                 + "Length of 'routing_key' is incorrect (should be 32 characters)", "\(refused)")
         #expect(refused["waiting"] as? Int == 0)
+        #expect(try await receivers.received("/v2/enqueue").isEmpty)
+    }
 
-        let good = config("good.yaml", key: Self.routingKey)
-        try await service.setMode("healthy")
-        _ = try cli.run("telemetry", "check", "--config", good)
-        try await service.setMode("error")
+    @Test func aThrottledEventWaitsForTheNextRun() async throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let receivers = try FixtureServer()
         try await receivers.setPagerDuty("throttle")
-        let throttled = try #require(try cli.run("telemetry", "check", "--config", good, "--json").json["notifications"] as? [String: Any])
+        let (throttled, service) = try await firePagerDuty(cli, receivers: receivers, key: Self.routingKey)
         #expect((throttled["failed"] as? [[String: Any]])?.first?["error"] as? String == "PagerDuty answered HTTP 429", "\(throttled)")
         #expect(throttled["waiting"] as? Int == 1)
         try await receivers.setPagerDuty("up")
-        let later = try #require(try cli.run("telemetry", "check", "--config", good, "--json").json["notifications"] as? [String: Any])
+        let later = try #require(try cli.run("telemetry", "check", "--config", cli.path("config.yaml"), "--json")
+            .json["notifications"] as? [String: Any])
         #expect(later["delivered"] as? Int == 1 && later["waiting"] as? Int == 0, "\(later)")
         let events = try await receivers.received("/v2/enqueue")
         #expect(events.map { $0["event_action"] as? String } == ["trigger"], "\(events)")
         #expect((events.first?["payload"] as? [String: Any])?["severity"] as? String == "warning")
+        _ = service
     }
 
     @Test func secretsAreMaskedInConfigShow() throws {

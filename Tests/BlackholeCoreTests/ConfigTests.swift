@@ -144,15 +144,15 @@ import Testing
             """)
         #expect(found == [
             "c.yaml:2:5: notification_channels[0]: pagerduty channel \"pager\" needs config.routing_key (or routing_key_file), the integration key",
-            "c.yaml:3:72: notification_channels[1].config.routing_key_file: cannot read /nonexistent/routing-key: No such file or directory",
-            "c.yaml:5:84: notification_channels[2].config.password_file: cannot read /nonexistent/smtp-password: No such file or directory",
-            "c.yaml:6:48: notification_channels[3].config.host: \"smtp.example.org:25\" is not a host name or address (the port goes in config.port)",
-            "c.yaml:6:77: notification_channels[3].config.port: must be a port number (1 to 65535)",
-            "c.yaml:6:91: notification_channels[3].config.tls: \"starttl\" is not one of starttls, implicit, none",
-            "c.yaml:6:106: notification_channels[3].config.from: \"nobody\" is not an email address like user@example.org",
-            "c.yaml:6:118: notification_channels[3].config.to: needs at least one address",
+            "c.yaml:3:66: notification_channels[1].config.routing_key_file: cannot read /nonexistent/routing-key: No such file or directory",
+            "c.yaml:5:75: notification_channels[2].config.password_file: cannot read /nonexistent/smtp-password: No such file or directory",
+            "c.yaml:6:49: notification_channels[3].config.host: \"smtp.example.org:25\" is not a host name or address (the port goes in config.port)",
+            "c.yaml:6:78: notification_channels[3].config.port: must be a port number (1 to 65535)",
+            "c.yaml:6:86: notification_channels[3].config.tls: \"starttl\" is not one of starttls, implicit, none",
+            "c.yaml:6:101: notification_channels[3].config.from: \"nobody\" is not an email address like user@example.org",
+            "c.yaml:6:113: notification_channels[3].config.to: needs at least one address",
             "c.yaml:7:5: notification_channels[4]: slack channel \"chat\" needs config.url (or url_file), the incoming webhook's URL",
-            "c.yaml:8:51: notification_channels[5].config.url: the Slack webhook URL is not an http(s) URL",
+            "c.yaml:8:48: notification_channels[5].config.url: the Slack webhook URL is not an http(s) URL",
         ])
     }
 
