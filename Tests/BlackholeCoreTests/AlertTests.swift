@@ -216,7 +216,7 @@ import Testing
         var plan = notifications([], [down("identity", at: t0)], at: t0)
         #expect(plan.notifications.map(\.channel) == ["hook", "am"])
         let id = try #require(plan.active.first?.id)
-        #expect(plan.notifications.map(\.replaces) == [nil, id], "each Alertmanager state replaces the one before it")
+        #expect(plan.notifications.map(\.replaces) == [nil, "\(id):firing"], "each firing replaces the firing before it")
         let body = try #require(try JSONSerialization.jsonObject(with: plan.notifications[1].payload) as? [String: Any])
         #expect(body["description"] as? String == "Service is not responding")
 

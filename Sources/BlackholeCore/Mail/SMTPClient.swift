@@ -26,7 +26,7 @@ struct SMTPClient: Sendable {
                     return true
                 }
                 tasks.addTask {
-                    try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+                    try await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1e9))
                     return false
                 }
                 defer { tasks.cancelAll() }

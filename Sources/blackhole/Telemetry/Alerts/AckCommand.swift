@@ -7,8 +7,7 @@ struct AlertsAck: AsyncParsableCommand {
         commandName: "ack",
         abstract: "Acknowledge a firing alert: no more repeats or escalation; its resolution is still sent.",
         discussion: """
-            PagerDuty channels that were told of the alert hear of the acknowledgement at once
-            (through the outbox: if PagerDuty cannot be reached, the next check delivers it).
+            PagerDuty channels that were told of the alert hear of the acknowledgement at once, through the outbox: if PagerDuty cannot be reached, the next check delivers it.
 
             Examples:
               blackhole telemetry alerts ack 9f86d081
