@@ -116,7 +116,7 @@ import Testing
               - { name: log, type: log }
               - { name: log, type: log }
               - { name: hook, type: webhook }
-              - { name: x, type: email }
+              - { name: x, type: sms }
             """)
         #expect(found == [
             "c.yaml:3:10: health.services.api: dependency \"db\" is not a service in health.services",
@@ -127,7 +127,32 @@ import Testing
             "c.yaml:8:5: alert_rules[1]: duplicate rule id \"r\"",
             "c.yaml:11:5: notification_channels[1]: duplicate channel name \"log\"",
             "c.yaml:12:5: notification_channels[2]: webhook channel \"hook\" needs config.url (or url_file)",
-            "c.yaml:13:22: notification_channels[3].type: \"email\" is not a channel type (webhook, log, alertmanager)",
+            "c.yaml:13:22: notification_channels[3].type: \"sms\" is not a channel type (webhook, log, alertmanager, email, slack, pagerduty)",
+        ])
+    }
+
+    @Test func channelSecretsAndServersAreChecked() {
+        let found = problems("""
+            notification_channels:
+              - { name: pager, type: pagerduty }
+              - { name: pager2, type: pagerduty, config: { routing_key_file: /nonexistent/routing-key } }
+              - { name: mail, type: email, config: { host: smtp.example.org, from: a@example.org, to: [b@example.org],
+                                                     username: alerts, password_file: /nonexistent/smtp-password } }
+              - { name: mail2, type: email, config: { host: "smtp.example.org:25", port: 0, tls: starttl, from: nobody, to: [] } }
+              - { name: chat, type: slack }
+              - { name: chat2, type: slack, config: { url: "hooks.slack.com/services/T0/B0/s3cret" } }
+            """)
+        #expect(found == [
+            "c.yaml:2:5: notification_channels[0]: pagerduty channel \"pager\" needs config.routing_key (or routing_key_file), the integration key",
+            "c.yaml:3:66: notification_channels[1].config.routing_key_file: cannot read /nonexistent/routing-key: No such file or directory",
+            "c.yaml:5:75: notification_channels[2].config.password_file: cannot read /nonexistent/smtp-password: No such file or directory",
+            "c.yaml:6:49: notification_channels[3].config.host: \"smtp.example.org:25\" is not a host name or address (the port goes in config.port)",
+            "c.yaml:6:78: notification_channels[3].config.port: must be a port number (1 to 65535)",
+            "c.yaml:6:86: notification_channels[3].config.tls: \"starttl\" is not one of starttls, implicit, none",
+            "c.yaml:6:101: notification_channels[3].config.from: \"nobody\" is not an email address like user@example.org",
+            "c.yaml:6:113: notification_channels[3].config.to: needs at least one address",
+            "c.yaml:7:5: notification_channels[4]: slack channel \"chat\" needs config.url (or url_file), the incoming webhook's URL",
+            "c.yaml:8:48: notification_channels[5].config.url: the Slack webhook URL is not an http(s) URL",
         ])
     }
 
@@ -201,6 +226,18 @@ import Testing
         #expect(!json.contains("s3cret") && !text.contains("s3cret"))
         #expect(!json.contains("t0ken") && !text.contains("t0ken"))
         #expect(json.contains("token=***") && text.contains("token=***"))
+
+        config.notificationChannels = [
+            NotificationChannel(name: "m", kind: .email(EmailSettings(host: "smtp.example.org", port: 587, tls: .starttls, username: "u",
+                                                                      password: "pw-s3cret", from: "a@example.org", to: ["b@example.org"]))),
+            NotificationChannel(name: "s", kind: .slack(url: "https://hooks.slack.com/services/T0/B0/s3cret", timeout: 10)),
+            NotificationChannel(name: "p", kind: .pagerduty(routingKey: "s3cret-key", url: PagerDutySender.enqueueURL, timeout: 10)),
+        ]
+        let channels = ConfigReport(source: nil, database: "/db", config: config)
+        for shown in [try JSONOutput.encode(channels), channels.renderText(TextStyle())] {
+            #expect(!shown.contains("s3cret"), "\(shown)")
+            #expect(shown.components(separatedBy: "***").count == 4, "\(shown)")
+        }
     }
 
     @Test func shownConfigReadsBackAsTheSameConfig() throws {

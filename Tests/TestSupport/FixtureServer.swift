@@ -24,10 +24,13 @@ public final class FixtureServer: @unchecked Sendable {
     /// `/webhook` accepts (up) or fails with 500 (down).
     public func setWebhook(_ mode: String) async throws { _ = try await request("POST", "/webhook-mode", Data(mode.utf8)) }
 
-    /// The JSON bodies `/webhook` accepted, oldest first.
-    public func received() async throws -> [[String: Any]] {
+    /// `/v2/enqueue` accepts (up) or answers 429 (throttle).
+    public func setPagerDuty(_ mode: String) async throws { _ = try await request("POST", "/pagerduty-mode", Data(mode.utf8)) }
+
+    /// The JSON bodies `path` (`/webhook`, `/slack`, `/v2/enqueue`) accepted, oldest first.
+    public func received(_ path: String = "/webhook") async throws -> [[String: Any]] {
         let object = try JSONSerialization.jsonObject(with: try await request("GET", "/received", nil)) as? [String: Any]
-        return (object?["received"] as? [[String: Any]] ?? []).compactMap { $0["body"] as? [String: Any] }
+        return (object?["received"] as? [[String: Any]] ?? []).filter { $0["path"] as? String == path }.compactMap { $0["body"] as? [String: Any] }
     }
 
     private func request(_ method: String, _ path: String, _ body: Data?) async throws -> Data {

@@ -61,6 +61,9 @@ public struct ActiveAlert: Codable, Sendable, Equatable {
 public struct AlertTransition: Sendable, Equatable, Encodable {
     public enum Kind: String, Sendable, Codable {
         case firing, resolved
+        /// An operator's `alerts ack`: only ever a notification (to PagerDuty), never an
+        /// evaluation's transition.
+        case acknowledged
     }
 
     public var kind: Kind

@@ -46,7 +46,7 @@ struct AlertPayload: Codable, Equatable {
         type = alert.type
         severity = alert.severity
         service = alert.labels["service"] ?? ""
-        self.message = (message.escalation ? "ESCALATED: " : "") + (message.state == .resolved ? "RESOLVED: " : "") + alert.message
+        self.message = (message.escalation ? "ESCALATED: " : "") + message.state.prefix + alert.message
         description = message.description
         timestamp = now
         state = message.state
@@ -121,5 +121,16 @@ struct AlertPayload: Codable, Equatable {
             return date
         }
         return decoder
+    }
+}
+
+extension AlertTransition.Kind {
+    /// What a notification's message starts with: nothing for a firing.
+    fileprivate var prefix: String {
+        switch self {
+        case .firing: ""
+        case .resolved: "RESOLVED: "
+        case .acknowledged: "ACKNOWLEDGED: "
+        }
     }
 }

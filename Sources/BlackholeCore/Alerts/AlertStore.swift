@@ -109,8 +109,10 @@ public struct AlertStore: Sendable {
         }
     }
 
-    /// Acknowledges the firing alert whose id starts with `prefix`.
-    public func acknowledge(_ prefix: String, at now: Date) throws -> ActiveAlert {
+    /// Acknowledges the firing alert whose id starts with `prefix`, and puts what `notifications`
+    /// makes of it in the outbox in the same transaction.
+    public func acknowledge(_ prefix: String, at now: Date,
+                            notifications: (ActiveAlert) -> [Notification] = { _ in [] }) throws -> ActiveAlert {
         try store.write { db in
             let matches = try Self.active(db).filter { $0.id.hasPrefix(prefix.lowercased()) }
             guard matches.count == 1, var alert = matches.first else {
@@ -122,6 +124,7 @@ public struct AlertStore: Sendable {
             alert.acknowledgedAt = now
             try db.execute(sql: "UPDATE alerts SET data = ? WHERE id = ?", arguments: [try JSONEncoder().encode(alert), alert.id])
             try Self.appendEvent(db, event: "acknowledged", alert: alert, at: now)
+            try Self.enqueue(db, notifications(alert), at: now)
             return alert
         }
     }

@@ -7,6 +7,9 @@ extension NotificationChannel.Kind {
         case .webhook: "webhook"
         case .log: "log"
         case .alertmanager: "alertmanager"
+        case .email: "email"
+        case .slack: "slack"
+        case .pagerduty: "pagerduty"
         }
     }
 
@@ -16,6 +19,10 @@ extension NotificationChannel.Kind {
         case .webhook(let url, _, _): SecretMask.url(url)
         case .log(let path): path ?? "stderr"
         case .alertmanager(let urls, _, _): urls.map(SecretMask.url).joined(separator: ", ")
+        case .email(let email): "smtp://\(email.host):\(email.port) to \(email.to.joined(separator: ", "))"
+        // The whole URL of a Slack webhook is its secret.
+        case .slack: "Slack webhook \(SecretMask.mask)"
+        case .pagerduty(_, let url, _): "\(SecretMask.url(url)) (routing key \(SecretMask.mask))"
         }
     }
 }

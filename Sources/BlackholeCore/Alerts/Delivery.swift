@@ -46,6 +46,12 @@ public struct OutboxDelivery: Sendable {
         let attempts: Int
     }
 
+    /// Why a notification was not delivered; `permanent` when the receiver will never take it.
+    struct Failure {
+        let error: String
+        var permanent = false
+    }
+
     public func deliver(deadline: Date) async throws -> DeliveryReport {
         let now = clock.now()
         var report = DeliveryReport()
@@ -79,25 +85,31 @@ public struct OutboxDelivery: Sendable {
         }
         let finished = clock.now()
         try store.write { db in
-            for (item, error, tried) in outcomes {
-                if tried { try AlertStore.recordTry(db, channel: item.channel, error: error, at: finished) }
-                if let error {
+            for (item, failure, tried) in outcomes {
+                if tried { try AlertStore.recordTry(db, channel: item.channel, error: failure?.error, at: finished) }
+                if let failure, failure.permanent {
+                    // Kept, as expired notifications are, until the alerts' retention.
+                    try db.execute(sql: "UPDATE outbox SET attempts = ?, last_error = ?, claimed_until_ms = NULL, expired_ms = ? WHERE id = ?",
+                                   arguments: [item.attempts + 1, failure.error, MetricStore.milliseconds(finished), item.id])
+                } else if let failure {
                     try db.execute(sql: """
                         UPDATE outbox SET attempts = ?, last_error = ?, claimed_until_ms = NULL, first_failed_ms = COALESCE(first_failed_ms, ?)
                         WHERE id = ?
-                        """, arguments: [item.attempts + 1, error, MetricStore.milliseconds(finished), item.id])
+                        """, arguments: [item.attempts + 1, failure.error, MetricStore.milliseconds(finished), item.id])
                     if let fallback = fallbacks[item.channel], try handOver(db, item, to: fallback, at: finished) {
                         report.fallbacks.append(.init(channel: item.channel, fallback: fallback.channel))
                     }
                 } else {
                     try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [item.id])
                 }
-                try AlertStore.countNotification(db, channel: item.channel, result: error == nil ? .delivered : .failed)
+                try AlertStore.countNotification(db, channel: item.channel, result: failure == nil ? .delivered : .failed)
             }
             report.waiting = try AlertStore.pendingNotifications(db)
         }
-        report.delivered = outcomes.filter { $0.error == nil }.count
-        report.failed = outcomes.compactMap { outcome in outcome.error.map { .init(channel: outcome.item.channel, error: $0) } }
+        report.delivered = outcomes.filter { $0.failure == nil }.count
+        report.failed = outcomes.compactMap { outcome in
+            outcome.failure.map { .init(channel: outcome.item.channel, error: $0.permanent ? "given up: " + $0.error : $0.error) }
+        }
         return report
     }
 
@@ -115,46 +127,48 @@ public struct OutboxDelivery: Sendable {
     }
 
     /// A notification, why it was not delivered (nil once it was), and whether its channel was
-    /// tried for it (not when the channel is unknown or failed earlier in the run).
-    typealias Outcome = (item: Claimed, error: String?, tried: Bool)
+    /// tried for it (not when the channel is unknown, failed earlier in the run, or the run had
+    /// no time left).
+    typealias Outcome = (item: Claimed, failure: Failure?, tried: Bool)
 
     private func deliver(_ items: [Claimed], deadline: Date) async -> [Outcome] {
         var results: [Outcome] = []
         var channelDown = false
         for item in items {
             guard let (sender, timeout) = senders[item.channel] else {
-                results.append((item, "channel \"\(item.channel)\" is not configured", false))
+                results.append((item, Failure(error: "channel \"\(item.channel)\" is not configured"), false))
                 continue
             }
             // Once a channel has failed every try in this run, the rest of its queue waits too:
-            // a dead receiver must not eat the run's whole budget.
+            // a dead receiver must not eat the run's whole budget. A notification refused for
+            // good says nothing about the next one.
             if channelDown {
-                results.append((item, "not tried: the channel failed earlier in this run", false))
+                results.append((item, Failure(error: "not tried: the channel failed earlier in this run"), false))
                 continue
             }
             guard deadline.timeIntervalSince(clock.now()) > Self.shortestTry else {
-                results.append((item, "no time left in this run", false))
+                results.append((item, Failure(error: "no time left in this run"), false))
                 continue
             }
-            let error = await send(item.payload, with: sender, timeout: timeout, deadline: deadline)
-            channelDown = error != nil
-            results.append((item, error, true))
+            let failure = await send(item.payload, with: sender, timeout: timeout, deadline: deadline)
+            channelDown = failure.map { !$0.permanent } ?? false
+            results.append((item, failure, true))
         }
         return results
     }
 
-    /// One notification, tried again while the run has time for the pause and a try after it.
-    /// Returns why it was not delivered, or nil.
-    private func send(_ payload: Data, with sender: any NotificationSender, timeout: TimeInterval, deadline: Date) async -> String? {
+    /// One notification, tried again while the run has time for the pause and a try after it,
+    /// unless the receiver refused it for good. Returns why it was not delivered, or nil.
+    private func send(_ payload: Data, with sender: any NotificationSender, timeout: TimeInterval, deadline: Date) async -> Failure? {
         do {
             try await retry.run(sleep: { await clock.sleep(for: $0) }) { _ in
                 try await sender.send(payload, timeout: min(timeout, deadline.timeIntervalSince(clock.now())))
-            } shouldRetry: { _, pause in
-                deadline.timeIntervalSince(clock.now()) > pause + Self.shortestTry
+            } shouldRetry: { failure, pause in
+                !(failure is PermanentDeliveryFailure) && deadline.timeIntervalSince(clock.now()) > pause + Self.shortestTry
             }
             return nil
         } catch {
-            return BlackholeError.line(error)
+            return Failure(error: BlackholeError.line(error), permanent: error is PermanentDeliveryFailure)
         }
     }
 }

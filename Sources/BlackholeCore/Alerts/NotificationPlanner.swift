@@ -78,6 +78,20 @@ public enum NotificationPlanner {
         return Plan(active: active, notifications: route(messages, channels: channels, now: now))
     }
 
+    /// What `alerts ack` sends: the acknowledgement, to the channels of the alert's rule that keep
+    /// incidents (PagerDuty), once they have heard of the alert.
+    public static func acknowledgement(_ alert: ActiveAlert, rules: [AlertRule], channels: [NotificationChannel],
+                                       now: Date) -> [Notification] {
+        guard alert.lastNotifiedAt != nil, let rule = rules.first(where: { $0.id == alert.ruleID }) else { return [] }
+        let targets = rule.notificationChannels + (alert.escalatedAt != nil ? rule.escalationChannels : [])
+        let incidents = channels.filter { channel in
+            if case .pagerduty = channel.kind { return targets.contains(channel.name) }
+            return false
+        }
+        return route([Message(alert: alert, state: .acknowledged, escalation: false, channels: targets, description: rule.description)],
+                     channels: incidents, now: now)
+    }
+
     /// What `alerts test` sends: an info alert that says it is a test.
     public static func testPayload(channel: String, now: Date) -> Data {
         let alert = ActiveAlert(

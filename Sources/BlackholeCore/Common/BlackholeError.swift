@@ -41,6 +41,11 @@ enum FileErrors {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-        return nsError.localizedDescription
+        // Foundation's reading of a file on Linux says only "The file doesn't exist".
+        switch (error as? CocoaError)?.code {
+        case .fileReadNoSuchFile?, .fileNoSuchFile?: return String(cString: strerror(ENOENT))
+        case .fileReadNoPermission?: return String(cString: strerror(EACCES))
+        default: return nsError.localizedDescription
+        }
     }
 }

@@ -292,105 +292,19 @@ enum ConfigDecoding {
         return rule
     }
 
-    private static func decodeChannel(_ value: YAMLValue) -> NotificationChannel? {
-        guard let entries = value.mapping(known: ["name", "type", "config", "fallback", "fallback_after"]) else { return nil }
-        let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
-        guard let name = fields["name"]?.string() else {
-            if fields["name"] == nil { value.problem("name is required") }
-            return nil
-        }
-        guard let typeNode = fields["type"] else {
-            value.problem("type is required (\(channelTypes.joined(separator: ", ")))")
-            return nil
-        }
-        guard let type = typeNode.string() else { return nil }
-        let common = ["min_severity", "group"]
-        let known: [String]
-        switch type {
-        case "webhook": known = ["url", "url_file", "timeout", "headers"] + common
-        case "log": known = ["path"] + common
-        case "alertmanager": known = ["urls", "timeout", "headers", "min_severity"]
-        default:
-            typeNode.problem("\"\(type)\" is not a channel type (\(channelTypes.joined(separator: ", ")))")
-            return nil
-        }
-        let config = fields["config"]
-        let settings = Dictionary(config?.mapping(known: known) ?? [], uniquingKeysWith: { first, _ in first })
-        var channel = NotificationChannel(name: name, kind: .log(path: nil))
-        channel.minSeverity = settings["min_severity"]?.oneOf(AlertSeverity.self) ?? .info
-        channel.group = settings["group"]?.bool() ?? false
-        channel.fallback = fields["fallback"]?.string()
-        if let after = fields["fallback_after"]?.duration() { channel.fallbackAfter = after }
-        let timeout = settings["timeout"].flatMap(positive) ?? 10
-        let headers = settings["headers"]?.settingMap() ?? [:]
-        switch type {
-        case "log":
-            channel.kind = .log(path: settings["path"]?.string())
-        case "webhook":
-            // The URL may carry a token (Slack's do): it can come from a file or the environment.
-            guard let urlNode = settings["url"] ?? settings["url_file"] else {
-                (config ?? value).problem("webhook channel \"\(name)\" needs config.url (or url_file)")
-                return nil
-            }
-            guard let url = secret(settings, "url") else { return nil }
-            channel.kind = .webhook(url: checkedHTTPURL(url, at: urlNode), timeout: timeout, headers: headers)
-        default:
-            guard let urlsNode = settings["urls"] else {
-                (config ?? value).problem("alertmanager channel \"\(name)\" needs config.urls (each Alertmanager of the cluster)")
-                return nil
-            }
-            let urls = urlsNode.sequence()?.compactMap(httpURL) ?? []
-            guard !urls.isEmpty else {
-                urlsNode.problem("needs at least one http(s) URL")
-                return nil
-            }
-            channel.kind = .alertmanager(urls: urls, timeout: timeout, headers: headers)
-        }
-        return channel
-    }
-
-    static let channelTypes = ["webhook", "log", "alertmanager"]
-
-    /// A secret setting: `key` itself (`${NAME}` expanded from the environment) or `key_file`, a
-    /// file holding it (its trailing newline dropped), never both. Both are in the keys a channel
-    /// type knows.
-    static func secret(_ settings: [String: YAMLValue], _ key: String) -> String? {
-        switch (settings[key], settings[key + "_file"]) {
-        case (let inline?, nil):
-            return inline.setting()
-        case (nil, let file?):
-            guard let path = file.setting() else { return nil }
-            let text: String
-            do {
-                text = try String(contentsOfFile: Paths.expand(path, environment: file.problems.environment), encoding: .utf8)
-            } catch {
-                file.problem("cannot read \(path): \(FileErrors.reason(error))")
-                return nil
-            }
-            let secret = text.trimmingCharacters(in: .newlines)
-            if secret.isEmpty { file.problem("\(path) is empty") }
-            return secret
-        case (_?, let file?):
-            file.problem("give \(key) or \(key)_file, not both")
-            return nil
-        case (nil, nil):
-            return nil
-        }
-    }
-
     /// The string (`${NAME}` expanded), with a located problem unless it is an http(s) URL with a
     /// host (kept all the same, so that what refers to it is not reported as well).
-    private static func httpURL(_ value: YAMLValue) -> String? {
+    static func httpURL(_ value: YAMLValue) -> String? {
         value.setting().map { checkedHTTPURL($0, at: value) }
     }
 
-    private static func checkedHTTPURL(_ text: String, at value: YAMLValue) -> String {
+    static func checkedHTTPURL(_ text: String, at value: YAMLValue) -> String {
         if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false { return text }
         value.problem("\"\(SecretMask.url(text))\" is not an http(s) URL")
         return text
     }
 
-    private static func positive(_ value: YAMLValue) -> TimeInterval? {
+    static func positive(_ value: YAMLValue) -> TimeInterval? {
         guard let seconds = value.duration() else { return nil }
         if seconds <= 0 {
             value.problem("must be longer than 0s")

@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// `config show`: the effective configuration in the file's own keys, secrets (URL passwords
-/// and query strings, header values) masked.
+/// and query strings, header values, mail passwords, Slack URLs, PagerDuty routing keys) masked.
 public struct ConfigReport: Report {
     public let source: String?
     public let database: String
@@ -141,10 +141,20 @@ enum ConfigDocument {
             case .alertmanager(let urls, let timeout, let headers):
                 settings = [("urls", .list(urls.map { .string(SecretMask.url($0)) })), ("timeout", duration(timeout)),
                             ("headers", .map(headers.keys.sorted().map { ($0, .string(SecretMask.mask)) }))]
+            case .email(let email):
+                settings = [("host", .string(email.host)), ("port", .integer(email.port)), ("tls", .string(email.tls.rawValue))]
+                if let caFile = email.caFile { settings.append(("ca_file", .string(caFile))) }
+                if let username = email.username { settings.append(("username", .string(username))) }
+                if email.password != nil { settings.append(("password", .string(SecretMask.mask))) }
+                settings += [("from", .string(email.from)), ("to", strings(email.to)), ("timeout", duration(email.timeout))]
+            case .slack(_, let timeout):
+                settings = [("url", .string(SecretMask.mask)), ("timeout", duration(timeout))]
+            case .pagerduty(_, let url, let timeout):
+                settings = [("routing_key", .string(SecretMask.mask)), ("url", .string(SecretMask.url(url))), ("timeout", duration(timeout))]
             }
             settings.append(("min_severity", .string(channel.minSeverity.rawValue)))
-            // Alertmanager groups for itself.
-            if !channel.resendsWhileFiring { settings.append(("group", .bool(channel.group))) }
+            // Alertmanager groups for itself; PagerDuty keeps an incident per alert.
+            if channel.canGroup { settings.append(("group", .bool(channel.group))) }
             var entries: [(String, ConfigTree)] = [("name", .string(channel.name)), ("type", .string(channel.kind.typeName)), ("config", .map(settings))]
             if let fallback = channel.fallback {
                 entries += [("fallback", .string(fallback)), ("fallback_after", duration(channel.fallbackAfter))]

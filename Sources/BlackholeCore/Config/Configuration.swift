@@ -240,6 +240,12 @@ public struct NotificationChannel: Sendable, Equatable {
         case log(path: String?)
         /// Alertmanager's API v2; every URL is a member of one cluster.
         case alertmanager(urls: [String], timeout: TimeInterval, headers: [String: String])
+        /// Mail through an SMTP server.
+        case email(EmailSettings)
+        /// A Slack incoming webhook; its URL is the secret.
+        case slack(url: String, timeout: TimeInterval)
+        /// PagerDuty's Events API v2: an incident per alert, triggered, acknowledged, resolved.
+        case pagerduty(routingKey: String, url: String, timeout: TimeInterval)
     }
 
     public var name: String
@@ -264,5 +270,47 @@ public struct NotificationChannel: Sendable, Equatable {
     public var resendsWhileFiring: Bool {
         if case .alertmanager = kind { return true }
         return false
+    }
+
+    /// Whether `group` applies: Alertmanager groups for itself, PagerDuty keeps an incident per alert.
+    public var canGroup: Bool {
+        switch kind {
+        case .alertmanager, .pagerduty: false
+        default: true
+        }
+    }
+}
+
+/// An `email` channel: the SMTP server that takes the mail, and who it is from and to.
+public struct EmailSettings: Sendable, Equatable {
+    /// How the connection is protected: upgraded after EHLO (`starttls`, port 587), TLS from the
+    /// first byte (`implicit`, port 465), or not at all (`none`: the operator's explicit choice).
+    public enum TLS: String, CaseIterable, Sendable {
+        case starttls, implicit, none
+    }
+
+    public var host: String
+    public var port: Int
+    public var tls: TLS
+    /// Certificates trusted besides the system's roots: a private CA, a self-signed server.
+    public var caFile: String?
+    public var username: String?
+    /// From `password` or `password_file`; never shown, logged or stored elsewhere.
+    public var password: String?
+    public var from: String
+    public var to: [String]
+    public var timeout: TimeInterval
+
+    public init(host: String, port: Int, tls: TLS, caFile: String? = nil, username: String? = nil, password: String? = nil,
+                from: String, to: [String], timeout: TimeInterval = 10) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.caFile = caFile
+        self.username = username
+        self.password = password
+        self.from = from
+        self.to = to
+        self.timeout = timeout
     }
 }

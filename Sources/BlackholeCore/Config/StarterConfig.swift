@@ -134,6 +134,11 @@ public enum StarterConfig {
     # all alerts that changed state). log: one JSON line per alert; config: path (default stderr),
     # min_severity. alertmanager: Alertmanager's API v2, every firing alert on every run and the
     # resolution; config: urls (each member of the cluster), timeout, headers, min_severity.
+    # email: mail through an SMTP server; config: host, port (587), tls (starttls; implicit on 465;
+    # none), ca_file, username, password or password_file, from, to, timeout, min_severity, group.
+    # slack: a Slack incoming webhook; config: url or url_file, timeout, min_severity, group.
+    # pagerduty: an incident per alert (Events API v2; 'alerts ack' acknowledges it); config:
+    # routing_key or routing_key_file, url, timeout, min_severity. Secrets may be "${ENV_NAME}".
     #   - name: "am"
     #     type: "alertmanager"
     #     config: { urls: ["http://alertmanager:9093"], timeout: "5s" }

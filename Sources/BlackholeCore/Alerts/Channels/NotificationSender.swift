@@ -9,10 +9,13 @@ public protocol NotificationSender: Sendable {
     func send(_ payload: Data, timeout: TimeInterval) async throws
 }
 
-/// The sender of each configured channel and its timeout, sharing one HTTP client.
+/// The sender of each configured channel and its timeout, sharing one HTTP client (and its
+/// event loops, for mail).
 public func notificationSenders(_ config: Configuration, http: HTTPClient) -> [String: (any NotificationSender, TimeInterval)] {
-    let instance = config.alerting.instance ?? ProcessInfo.processInfo.hostName
+    let hostName = ProcessInfo.processInfo.hostName
+    let instance = config.alerting.instance ?? hostName
     let link = config.serve.publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+    let titles = AlertTitles(ruleNames: Dictionary(config.alertRules.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }))
     return Dictionary(config.notificationChannels.map { channel in
         switch channel.kind {
         case .webhook(let url, let timeout, let headers):
@@ -22,12 +25,37 @@ public func notificationSenders(_ config: Configuration, http: HTTPClient) -> [S
         case .alertmanager(let urls, let timeout, let headers):
             (channel.name, (AlertmanagerSender(urls: urls, headers: headers, instance: instance, generatorURL: link, http: http)
                 as any NotificationSender, timeout))
+        case .email(let settings):
+            (channel.name, (EmailSender(settings: settings, titles: titles, instance: instance, link: link,
+                                        clientName: hostName, group: http.eventLoopGroup) as any NotificationSender, settings.timeout))
+        case .slack(let url, let timeout):
+            (channel.name, (SlackSender(url: url, titles: titles, instance: instance, link: link, http: http) as any NotificationSender,
+                            timeout))
+        case .pagerduty(let routingKey, let url, let timeout):
+            (channel.name, (PagerDutySender(routingKey: routingKey, url: url, titles: titles, instance: instance, link: link, http: http)
+                as any NotificationSender, timeout))
         }
     }, uniquingKeysWith: { first, _ in first })
 }
 
-/// POSTs a JSON body; any 2xx is accepted. The one way notifications go out over HTTP.
-/// `receiver` names the other end in the error when it answers with another status.
+/// A notification the receiver will never take as it is (PagerDuty's 400 to a malformed event):
+/// not tried again, given up and reported at once.
+struct PermanentDeliveryFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The receiver answered, with a status other than 2xx.
+struct HTTPRefusal: Error, CustomStringConvertible {
+    let receiver: String
+    let status: UInt
+    /// The start of what it said, for the channels whose receivers explain themselves.
+    let body: Data
+
+    var description: String { "\(receiver) answered HTTP \(status)" }
+}
+
+/// POSTs a JSON body; any 2xx is accepted, another status is an `HTTPRefusal`. The one way
+/// notifications go out over HTTP. `receiver` names the other end in errors.
 func postJSON(_ body: Data, to url: String, headers: [String: String], timeout: TimeInterval, http: HTTPClient,
               receiver: String) async throws {
     var request = HTTPClientRequest(url: url)
@@ -42,8 +70,8 @@ func postJSON(_ body: Data, to url: String, headers: [String: String], timeout: 
     } catch {
         throw BlackholeError(.environment, ServiceProber.describe(error, timeout: timeout))
     }
-    _ = try? await response.body.collect(upTo: 64 * 1024)
+    let answer = (try? await response.body.collect(upTo: 64 * 1024)).map { Data($0.readableBytesView) } ?? Data()
     guard (200..<300).contains(response.status.code) else {
-        throw BlackholeError(.environment, "\(receiver) answered HTTP \(response.status.code)")
+        throw HTTPRefusal(receiver: receiver, status: response.status.code, body: answer.prefix(4096))
     }
 }
