@@ -126,6 +126,16 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 2)
         let missing = try await probe("exec:/no/such/plugin")
         #expect(missing.outcome == .answered(.unknown) && missing.message.hasPrefix("cannot run /no/such/plugin"))
+
+        // A plugin that starts a child and waits: both are gone once its time is up.
+        let forking = try await probe("exec:/bin/sh -c 'sleep 3119 & sleep 3120; echo never'", timeout: 0.3)
+        #expect(forking.outcome == .unreachable)
+        let left = Process()
+        left.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        left.arguments = ["-f", "sleep 31(19|20)"]
+        try left.run()
+        left.waitUntilExit()
+        #expect(left.terminationStatus == 1, "no process of the plugin's is left")
     }
 }
 

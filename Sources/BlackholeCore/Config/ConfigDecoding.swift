@@ -139,8 +139,8 @@ enum ConfigDecoding {
             return nil
         }
         var action: [String] = []
-        if let words = actionNode.sequence() {
-            action = words.compactMap { $0.string() }
+        if case .sequence = actionNode.node {
+            action = actionNode.sequence()?.compactMap { $0.string() } ?? []
         } else if let line = actionNode.string() {
             do {
                 action = try ShellWords.split(line)
@@ -154,7 +154,7 @@ enum ConfigDecoding {
             actionNode.problem(problem)
         }
         var remediation = RemediationSettings(action: action)
-        remediation.after = fields["after"].flatMap(positive) ?? remediation.after
+        remediation.after = fields["after"]?.duration() ?? remediation.after
         remediation.grace = fields["grace"].flatMap(positive) ?? remediation.grace
         remediation.window = fields["window"].flatMap(positive) ?? remediation.window
         remediation.timeout = fields["timeout"].flatMap(positive) ?? remediation.timeout
