@@ -172,6 +172,8 @@ import TestSupport
         #expect(decision(try check(config), "storage") == "paused")
         let listed = try cli.run("telemetry", "remediations", "--config", config)
         #expect(listed.stdout.contains("storage: automatic remediation paused until"), "\(listed.stdout)")
+        let alerts = try cli.run("telemetry", "alerts", "--config", config)
+        #expect(alerts.stdout.contains("Remediation of storage paused until"), "\(alerts.stdout)")
         #expect(try cli.run("telemetry", "remediate", "--resume", "storage", "--config", config).status == 0)
         #expect(decision(try check(config), "storage") == "acted")
 

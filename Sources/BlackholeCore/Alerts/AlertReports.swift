@@ -4,16 +4,22 @@ import Foundation
 public struct AlertListReport: Report {
     public let alerts: [ActiveAlert]
     public let silences: [Silence]
+    /// Services whose automatic remediation actions are paused, until when.
+    public let pausedRemediations: [String: Date]
 
-    public init(alerts: [ActiveAlert], silences: [Silence]) {
+    public init(alerts: [ActiveAlert], silences: [Silence], pausedRemediations: [String: Date] = [:]) {
         self.alerts = alerts
         self.silences = silences
+        self.pausedRemediations = pausedRemediations
     }
 
-    enum CodingKeys: String, CodingKey { case alerts, silences }
+    enum CodingKeys: String, CodingKey { case alerts, silences, pausedRemediations = "paused_remediations" }
 
     public func renderText(_ style: TextStyle) -> String {
-        guard !alerts.isEmpty else { return "No alerts firing or pending." }
+        let paused = pausedRemediations.sorted { $0.key < $1.key }.map {
+            "\nRemediation of \($0.key) paused until \(TimeText.human($0.value, utc: style.utc)) ('remediate --resume \($0.key)')."
+        }.joined()
+        guard !alerts.isEmpty else { return "No alerts firing or pending." + paused }
         var table = Table([("ID", .left), ("STATE", .left), ("SEVERITY", .left), ("SINCE", .left), ("COUNT", .right),
                            ("SERIES", .left), ("MESSAGE", .left)])
         for alert in alerts.sorted(by: { ($0.phase == .firing ? 0 : 1, $1.severity, $0.activeSince) < ($1.phase == .firing ? 0 : 1, $0.severity, $1.activeSince) }) {
@@ -32,7 +38,7 @@ public struct AlertListReport: Report {
         }
         var text = table.render(style)
         if !silences.isEmpty { text += "\n\(silences.count) silence\(silences.count == 1 ? "" : "s") active ('alerts silence --list')." }
-        return text
+        return text + paused
     }
 }
 

@@ -32,6 +32,12 @@ public enum StarterConfig {
       #     health_endpoint: tcp://127.0.0.1:5432
       #     criticality_level: critical
       #     timeout: 1s
+      #     remediation:              # run when unhealthy for `after`; see 'telemetry remediations'
+      #       action: [systemctl, restart, storage]
+      #       after: 2m
+      #       grace: 1m
+      #       max_attempts: 3
+      #       window: 1h
 
     resources:
       disk_paths: []        # filesystems to watch besides the database's, e.g. [/, /var/lib/blackhole]

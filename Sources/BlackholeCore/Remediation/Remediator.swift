@@ -119,7 +119,7 @@ public struct Remediator: Sendable {
             return (.inGrace, "action ran \(DurationText.format(now.timeIntervalSince(last))) ago; judged after \(DurationText.format(remediation.grace))")
         }
         guard status == .unhealthy, let since = state.unhealthySince else {
-            return (.ok, status.rawValue)
+            return (.ok, status == .healthy ? "healthy" : "\(status.rawValue); only an unhealthy service is acted on")
         }
         if let rootCause {
             return (.dependencyRootCause, rootCause)

@@ -20,12 +20,24 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw Store.describe(error, path: path)
-        }
+        pool = try Store.retryingWhileBusy(path: path) { try DatabasePool(path: path, configuration: configuration) }
         try Migrator(migrations).migrate(self, at: clock.now())
+    }
+
+    /// Opening a new database switches it to WAL, which SQLite refuses at once (SQLITE_BUSY, no
+    /// busy handler) while another process does the same: two `check`s started together on a
+    /// fresh node. Tries again until the busy timeout.
+    private static func retryingWhileBusy<T>(path: String, _ body: () throws -> T) throws -> T {
+        let deadline = ContinuousClock.now + .seconds(busyTimeout)
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            } catch {
+                throw Store.describe(error, path: path)
+            }
+        }
     }
 
     /// Runs `body` in an immediate write transaction; errors become one operator-readable line.

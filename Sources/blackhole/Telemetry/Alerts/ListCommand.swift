@@ -15,7 +15,9 @@ struct AlertsList: AsyncParsableCommand {
 
     func run() async throws {
         let context = global.context
-        let alerts = AlertStore(try context.openStore(try context.loadConfig()))
-        try context.emit(AlertListReport(alerts: try alerts.active(), silences: try alerts.silences(at: context.clock.now())))
+        let store = try context.openStore(try context.loadConfig())
+        let alerts = AlertStore(store), now = context.clock.now()
+        try context.emit(AlertListReport(alerts: try alerts.active(), silences: try alerts.silences(at: now),
+                                         pausedRemediations: try RemediationStore(store).paused(at: now)))
     }
 }
