@@ -140,6 +140,31 @@ import TestSupport
         let empty = try discover("--config", unresolvable, "--timeout", "1s")
         #expect(empty.status == 1 && empty.stdout.contains("No peers found."))
     }
+
+    /// A bootstrap name with more TXT records than 512 bytes hold is answered over UDP thanks to
+    /// EDNS0; one with more than 1232 bytes' worth comes back truncated, and over TCP in full.
+    @Test func largeTXTSetsComeOverEDNS0AndTCP() throws {
+        let namespace = try NetworkNamespace()
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let log = cli.path("dns.log")
+        func addresses(_ count: Int) -> [String] {
+            (0..<count).map { "/ip4/127.0.0.1/tcp/\(10_000 + $0)/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN" }
+        }
+        for (count, transports) in [(12, ["udp edns=1232"]), (40, ["udp edns=1232", "tcp edns=1232"])] {
+            try? FileManager.default.removeItem(atPath: log)
+            let dns = try FixtureProcess(namespace.inside(["python3", Fixtures.path("dns_server.py"), "big.example.test"]
+                                                          + addresses(count) + ["--log=\(log)"]))
+            #expect(dns.firstLine == "ready")
+            let config = cli.write("c.yaml", "p2p:\n  bootstrap: [/dnsaddr/big.example.test]\n")
+            let found = try cli.run(["p2p", "discover", "--config", config, "--timeout", "2s", "--json"], inside: namespace)
+            let peers = (found.json["peers"] as? [[String: Any]] ?? []).compactMap { $0["address"] as? String }
+            #expect(Set(peers) == Set(addresses(count)), "\(count) records: \(peers.count) found; \(found.stderr)")
+            let asked = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+            #expect(asked == transports, "\(count) records")
+            kill(dns.pid, SIGKILL)
+        }
+    }
 }
 
 /// Debian's sqlite3 reading the database as an operator would.

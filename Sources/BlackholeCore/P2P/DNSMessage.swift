@@ -1,5 +1,5 @@
-/// Just enough of the DNS wire format (RFC 1035, with name compression) for libp2p discovery:
-/// a query, and the PTR, TXT and SRV records of the answers.
+/// Just enough of the DNS wire format (RFC 1035, with name compression, and EDNS0's OPT) for
+/// libp2p discovery: a query, and the PTR, TXT and SRV records of the answers.
 public struct DNSMessage: Sendable, Equatable {
     public enum RecordType: UInt16, Sendable {
         case a = 1, ptr = 12, txt = 16, aaaa = 28, srv = 33
@@ -20,15 +20,29 @@ public struct DNSMessage: Sendable, Equatable {
 
     public var id: UInt16
     public var isResponse: Bool
+    /// TC: the answer did not fit the UDP datagram; ask again over TCP.
+    public var isTruncated: Bool
     public var records: [Record]
 
-    /// A query for one name and type; `unicastResponse` sets mDNS's QU bit.
-    public static func query(id: UInt16, name: String, type: RecordType, unicastResponse: Bool = false) -> [UInt8] {
+    /// The UDP answer size a query offers with EDNS0 (RFC 6891): what the DNS flag day of 2020
+    /// settled on, below common path MTUs, so no answer is fragmented.
+    public static let ednsPayloadSize: UInt16 = 1232
+    /// The most records a message may carry before it is refused as hostile: a TXT set of a
+    /// bootstrap name holds tens.
+    static let maxRecords = 1000
+
+    /// A query for one name and type; `unicastResponse` sets mDNS's QU bit; `edns` adds an OPT
+    /// record offering `ednsPayloadSize`-byte answers over UDP.
+    public static func query(id: UInt16, name: String, type: RecordType, unicastResponse: Bool = false, edns: Bool = false) -> [UInt8] {
         var bytes: [UInt8] = []
-        for value in [id, 0x0100, 1, 0, 0, 0] as [UInt16] { bytes += be(value) }  // recursion desired, one question
+        for value in [id, 0x0100, 1, 0, 0, edns ? 1 : 0] as [UInt16] { bytes += be(value) }  // recursion desired, one question
         bytes += encodeName(name)
         bytes += be(type.rawValue)
         bytes += be(unicastResponse ? 0x8001 : 0x0001)
+        if edns {
+            // OPT: the root name, type 41, the payload size as its class, no extended flags, no options.
+            bytes += [0] + be(41) + be(ednsPayloadSize) + [0, 0, 0, 0] + be(0)
+        }
         return bytes
     }
 
@@ -42,9 +56,14 @@ public struct DNSMessage: Sendable, Equatable {
     public init(parsing bytes: [UInt8]) throws {
         var reader = Reader(bytes: bytes)
         id = try reader.u16()
-        isResponse = try reader.u16() & 0x8000 != 0
+        let flags = try reader.u16()
+        isResponse = flags & 0x8000 != 0
+        isTruncated = flags & 0x0200 != 0
         let questions = try reader.u16()
         let counts = try (0..<3).map { _ in try reader.u16() }
+        guard counts.map(Int.init).reduce(0, +) <= Self.maxRecords else {
+            throw DNSError.malformed("more than \(Self.maxRecords) records")
+        }
         for _ in 0..<questions {
             _ = try reader.name()
             reader.offset += 4

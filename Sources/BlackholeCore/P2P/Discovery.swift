@@ -30,12 +30,17 @@ public struct PeerDiscovery: Sendable {
         guard depth > 0 else { return [] }
         let nameserver = try self.nameserver()
         let id = UInt16.random(in: 1...UInt16.max)
-        let query = DNSMessage.query(id: id, name: "_dnsaddr." + host, type: .txt)
+        let query = DNSMessage.query(id: id, name: "_dnsaddr." + host, type: .txt, edns: true)
         let answers = try await UDPExchange.exchange(query, host: nameserver, port: 53, timeout: timeout, collect: false)
         guard let datagram = answers.first else {
             throw BlackholeError(.environment, "/dnsaddr/\(host): no answer from the resolver \(nameserver) within \(DurationText.format(timeout))")
         }
-        let message = try DNSMessage(parsing: datagram)
+        var message = try DNSMessage(parsing: datagram)
+        if message.isTruncated {
+            // More TXT records than a datagram holds: the whole answer comes over TCP.
+            message = try DNSMessage(parsing: try await TCPExchange.exchange(query, host: nameserver, port: 53, timeout: timeout))
+        }
+        guard message.id == id else { throw BlackholeError(.environment, "/dnsaddr/\(host): the resolver \(nameserver) answered another question") }
         var resolved: [Multiaddr] = []
         for entry in Self.dnsaddrs(in: message.records, name: "_dnsaddr." + host)
         where address.peerID == nil || entry.peerID == address.peerID {
