@@ -851,9 +851,9 @@ _blackhole_telemetry_exec() {
 
 _blackhole_telemetry_serve() {
     repeating_flags=()
-    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --no-grpc --insecure --no-check --version -h --help)
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --no-grpc --insecure --allow-insecure-token --no-check --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --log-level --log-format --listen --grpc-listen --auth-token --max-body-size --forward-otlp)
+    non_repeating_options=(--db --config --log-level --log-format --listen --grpc-listen --auth-token --tls-cert --tls-key --tls-client-ca --max-body-size --forward-otlp)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -881,6 +881,15 @@ _blackhole_telemetry_serve() {
         return
         ;;
     '--auth-token')
+        return
+        ;;
+    '--tls-cert')
+        return
+        ;;
+    '--tls-key')
+        return
+        ;;
+    '--tls-client-ca')
         return
         ;;
     '--max-body-size')

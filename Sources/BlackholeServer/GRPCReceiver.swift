@@ -98,7 +98,7 @@ struct GRPCService: Service {
         }
     }
 
-    static func make(_ address: ListenAddress, state: ServeState, authToken: String?) -> GRPCServer<HTTP2ServerTransport.Posix> {
+    static func make(_ address: ListenAddress, state: ServeState, authToken: String?, tls: ServeTLS?) throws -> GRPCServer<HTTP2ServerTransport.Posix> {
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.rpc.maxRequestPayloadSize = state.receiver.maxBodyBytes
         config.compression.enabledAlgorithms = .all
@@ -106,7 +106,7 @@ struct GRPCService: Service {
         let host = address.host == "localhost" ? "127.0.0.1" : address.host
         let socket: GRPCNIOTransportCore.SocketAddress = host.contains(":") ? .ipv6(host: host, port: address.port)
             : .ipv4(host: host, port: address.port)
-        let transport = HTTP2ServerTransport.Posix(address: socket, transportSecurity: .plaintext, config: config)
+        let transport = HTTP2ServerTransport.Posix(address: socket, transportSecurity: try tls?.grpcSecurity() ?? .plaintext, config: config)
         return GRPCServer(transport: transport, services: [OTLPGRPCService(state: state, authToken: authToken)])
     }
 }

@@ -7,6 +7,10 @@ public struct ServeSettings: Sendable {
     /// nil: no OTLP/gRPC listener.
     public var grpc = ServeAddresses().grpcListen
     public var authToken: String?
+    /// nil: plaintext.
+    public var tls: ServeTLS?
+    /// A token over plaintext beyond loopback, asked for by name.
+    public var allowInsecureToken = false
     public var maxBodyBytes = 8 << 20
     public var forwardURL: URL?
     /// Run what `check` runs every `health.check_interval`.
@@ -21,5 +25,13 @@ public struct ServeSettings: Sendable {
             throw BlackholeError(.usage, "listening on \(open) needs --auth-token (or BLACKHOLE_AUTH_TOKEN); --insecure to listen without one")
         }
         if authToken?.isEmpty == true { throw BlackholeError(.usage, "--auth-token: empty token") }
+        if let open = exposed.first(where: { !$0.isLoopback }), authToken != nil, tls == nil, !allowInsecureToken {
+            throw BlackholeError(.usage, "listening on \(open) with a token needs TLS (--tls-cert and --tls-key): over plaintext anyone on the path reads the token; --allow-insecure-token to send it in the clear")
+        }
+    }
+
+    /// An address beyond loopback served without TLS: what is said once at start.
+    public var plaintextExposure: ListenAddress? {
+        tls == nil ? ([http] + (grpc.map { [$0] } ?? [])).first { !$0.isLoopback } : nil
     }
 }

@@ -4,10 +4,13 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// `telemetry serve`: the OTLP receivers, the HTTP endpoints and the background check loop as
 /// one group of services. SIGTERM or SIGINT stops them in order: listeners first (in-flight
@@ -17,6 +20,8 @@ public struct TelemetryServer: Sendable {
     public struct Listening: Sendable, Encodable {
         public var http: String
         public var grpc: String?
+        /// Both listeners speak TLS.
+        public var tls: Bool
     }
 
     let settings: ServeSettings
@@ -52,12 +57,20 @@ public struct TelemetryServer: Sendable {
         var frameworkLogger = logger
         if logger.logLevel > .info { frameworkLogger.logLevel = .critical }
 
-        let grpc = settings.grpc.map { GRPCService.make($0, state: state, authToken: settings.authToken) }
-        let announcer = Announcer(grpc: grpc, onListening: onListening)
+        if let open = settings.plaintextExposure {
+            logger.warning("listening on \(open) without TLS: what is sent to serve, and its answers, cross the network in the clear")
+        }
+        let grpc = try settings.grpc.map { try GRPCService.make($0, state: state, authToken: settings.authToken, tls: settings.tls) }
+        let announcer = Announcer(grpc: grpc, tls: settings.tls != nil, onListening: onListening)
         let router = HTTPRoutes.router(state, authToken: settings.authToken, localOnly: settings.http.isLoopback)
+        var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(http1: .init(idleTimeout: .seconds(60))))
+        if let tls = settings.tls {
+            server = try .tls(server, tlsConfiguration: tls.httpConfiguration())
+        }
+        let reloader = settings.tls.map { CertificateReload(tls: $0, logger: logger) }
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(http1: .init(idleTimeout: .seconds(60)))),
+            server: server,
             configuration: .init(address: .hostname(settings.http.host, port: settings.http.port), serverName: nil),
             onServerRunning: { channel in await announcer.httpListening(channel.localAddress) },
             logger: frameworkLogger)
@@ -72,6 +85,7 @@ public struct TelemetryServer: Sendable {
         if let grpc { services.append(GRPCService(server: grpc)) }
         services.append(app)
         services.append(StreamCloser(events: events))
+        if let reloader { services.append(reloader) }
         var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: frameworkLogger)
         // A stop never hangs: what has not finished by then is cancelled.
@@ -104,10 +118,12 @@ public struct TelemetryServer: Sendable {
 /// Reports the addresses once both listeners are bound (ports chosen by the system included).
 private actor Announcer {
     let grpc: GRPCServer<HTTP2ServerTransport.Posix>?
+    let tls: Bool
     let onListening: @Sendable (TelemetryServer.Listening) -> Void
 
-    init(grpc: GRPCServer<HTTP2ServerTransport.Posix>?, onListening: @escaping @Sendable (TelemetryServer.Listening) -> Void) {
+    init(grpc: GRPCServer<HTTP2ServerTransport.Posix>?, tls: Bool, onListening: @escaping @Sendable (TelemetryServer.Listening) -> Void) {
         self.grpc = grpc
+        self.tls = tls
         self.onListening = onListening
     }
 
@@ -119,7 +135,7 @@ private actor Announcer {
             guard let listening = try? await grpc.transport.listeningAddress else { return }
             grpcAddress = listening.ipv4.map { "\($0.host):\($0.port)" } ?? listening.ipv6.map { "[\($0.host)]:\($0.port)" }
         }
-        onListening(TelemetryServer.Listening(http: http, grpc: grpcAddress))
+        onListening(TelemetryServer.Listening(http: http, grpc: grpcAddress, tls: tls))
     }
 }
 
@@ -130,6 +146,23 @@ private struct CommitQueueService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await Task.detached { queue.close() }.value
+    }
+}
+
+/// Reads the certificate and key again on each SIGHUP, for as long as serve runs.
+private struct CertificateReload: Service {
+    let tls: ServeTLS
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                try tls.reload()
+                logger.notice("SIGHUP: certificate reloaded from \(tls.certificatePath); new connections use it")
+            } catch {
+                logger.error("SIGHUP: the certificate in use stays: \(BlackholeError.line(error))")
+            }
+        }
     }
 }
 

@@ -38,26 +38,12 @@ import TestSupport
     }
 
     /// A self-signed certificate for 127.0.0.1 and localhost, made now.
-    func certificate(_ cli: CLI) throws -> (cert: String, key: String) {
-        let cert = cli.path("smtp-cert.pem"), key = cli.path("smtp-key.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0)
-        return (cert, key)
-    }
-
     @Test func anOutageIsMailedPostedAndPagedThenResolved() async throws {
         let cli = CLI()
         defer { cli.cleanUp() }
         let service = try FixtureServer(), receivers = try FixtureServer()
         try await service.setMode("error")
-        let (cert, key) = try certificate(cli)
+        let (cert, key, ca) = try cli.certificate("smtp")
         let smtp = try MailServer(cli, ["--starttls", cert, key, "--auth", "alerts:s3cret-pw"])
         _ = cli.write("smtp-password", "s3cret-pw\n")
         let config = cli.write("config.yaml", """
@@ -73,7 +59,7 @@ import TestSupport
             notification_channels:
               - name: mail
                 type: email
-                config: { host: 127.0.0.1, port: \(smtp.port), ca_file: "\(cert)", username: alerts,
+                config: { host: 127.0.0.1, port: \(smtp.port), ca_file: "\(ca)", username: alerts,
                           password_file: "\(cli.path("smtp-password"))", from: blackhole@node1.example, to: [ops@example.org], timeout: 5s }
               - name: chat
                 type: slack

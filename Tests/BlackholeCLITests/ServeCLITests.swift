@@ -23,13 +23,13 @@ import FoundationNetworking
             (process, out, err) = try cli.start(["telemetry", "serve", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0", "--json"]
                 + arguments)
             let line = out.fileHandleForReading.firstLine()
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
-            guard let http = object?["http"] else {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            guard let http = object?["http"] as? String else {
                 kill(process.processIdentifier, SIGKILL)
                 throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)])
             }
             self.http = http
-            grpc = object?["grpc"]
+            grpc = object?["grpc"] as? String
         }
 
         func url(_ path: String) -> String { "http://\(http)\(path)" }

@@ -100,6 +100,29 @@ struct CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// A certificate for 127.0.0.1 and localhost (server and client use), one day valid, signed by
+    /// a CA of its own, both made by openssl now: a client trusts it by being given `ca`.
+    func certificate(_ name: String) throws -> (cert: String, key: String, ca: String) {
+        let ca = path("\(name)-ca.pem"), caKey = path("\(name)-ca-key.pem"), request = path("\(name).csr")
+        let cert = path("\(name)-cert.pem"), key = path("\(name)-key.pem")
+        let extensions = write("\(name).ext", """
+            basicConstraints = critical, CA:FALSE
+            keyUsage = critical, digitalSignature, keyEncipherment
+            extendedKeyUsage = serverAuth, clientAuth
+            subjectAltName = IP:127.0.0.1, DNS:localhost
+            """)
+        for step in [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey, "-out", ca, "-days", "1", "-subj", "/CN=\(name) test CA",
+             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", request, "-subj", "/CN=\(name)"],
+            ["x509", "-req", "-in", request, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-out", cert, "-days", "1", "-extfile", extensions],
+        ] {
+            let made = try Self.program(["openssl"] + step)
+            guard made.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: made.stderr]) }
+        }
+        return (cert, key, ca)
+    }
+
     func cleanUp() { try? FileManager.default.removeItem(atPath: home) }
 }
 

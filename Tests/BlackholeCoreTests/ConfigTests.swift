@@ -247,6 +247,8 @@ import Testing
         config.health.checkInterval = 1.25
         config.notificationChannels[0].fallback = "log"
         config.notificationChannels[0].fallbackAfter = 90
+        config.serve.tlsCert = "/etc/blackhole/tls/node.pem"
+        config.serve.tlsKey = "/etc/blackhole/tls/node.key"
         let shown = ConfigReport(source: nil, database: "/db", config: config).renderText(TextStyle())
         let body = shown.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
         let (again, problems) = ConfigDecoding.decode(yaml: body)

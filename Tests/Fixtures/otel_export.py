@@ -1,6 +1,7 @@
 """A real OpenTelemetry Python SDK producer for the `telemetry serve` end-to-end tests.
 
-    otel_export.py --protocol http|grpc --endpoint http://127.0.0.1:PORT [--gzip] [--token T] [--timeout S] [--rounds N]
+    otel_export.py --protocol http|grpc --endpoint http(s)://127.0.0.1:PORT [--gzip] [--token T] [--timeout S] [--rounds N]
+                   [--ca FILE [--client-cert FILE --client-key FILE]]
 
 With a resource service.name "identity", makes one trace with the SDK's tracer and a few
 metrics with its MeterProvider, and sends each through the SDK's own OTLP exporter, once:
@@ -8,12 +9,14 @@ metrics with its MeterProvider, and sends each through the SDK's own OTLP export
   http  opentelemetry-exporter-otlp-proto-http: POST ENDPOINT/v1/traces, POST ENDPOINT/v1/metrics
         (protobuf bodies, Content-Type application/x-protobuf)
   grpc  opentelemetry-exporter-otlp-proto-grpc: TraceService/Export and MetricsService/Export on
-        host:port of ENDPOINT, plaintext (insecure)
+        host:port of ENDPOINT, plaintext (insecure), or TLS with --ca
 
 --gzip compresses the bodies (Content-Encoding: gzip / grpc-encoding: gzip); --token T sends
 `authorization: Bearer T` (HTTP header or gRPC metadata). --rounds N records the metrics N times
 over before the export: what the same service, still running, exports cumulatively after N rounds
 of requests, so that a second export with more rounds makes its counters and histogram grow.
+--ca FILE trusts that CA (PEM) for an https:// endpoint or gRPC over TLS; --client-cert and
+--client-key present a client certificate (mutual TLS).
 
 The trace: "handle_request" (SERVER) with children "db.query" (CLIENT, db.system=sqlite) and
 "p2p.discover" (INTERNAL, status ERROR, event "timeout"). The metrics, cumulative:
@@ -31,6 +34,7 @@ prints ONE JSON object on stdout: what was sent and what a server must store of 
 """
 import argparse
 import json
+import os
 import sys
 import time
 from urllib.parse import urlparse
@@ -58,7 +62,14 @@ parser.add_argument("--gzip", action="store_true")
 parser.add_argument("--token")
 parser.add_argument("--timeout", type=float, default=10.0, help="seconds the exporter may take per export, retries included")
 parser.add_argument("--rounds", type=int, default=1, help="times the metrics are recorded before the export")
+parser.add_argument("--ca", help="CA certificate (PEM) the server's certificate is checked against: TLS")
+parser.add_argument("--client-cert", help="client certificate (PEM) for mutual TLS")
+parser.add_argument("--client-key", help="the client certificate's key (PEM)")
 args = parser.parse_args()
+if args.ca:
+    # requests lets these override the CA a session is given (the exporter's certificate_file).
+    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        os.environ.pop(variable, None)
 
 
 def exporters():
@@ -69,7 +80,8 @@ def exporters():
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         base = args.endpoint.rstrip("/")
         compression = Compression.Gzip if args.gzip else Compression.NoCompression
-        common = dict(headers=headers, timeout=args.timeout, compression=compression)
+        common = dict(headers=headers, timeout=args.timeout, compression=compression, certificate_file=args.ca,
+                      client_certificate_file=args.client_cert, client_key_file=args.client_key)
         return (OTLPSpanExporter(endpoint=base + "/v1/traces", **common),
                 OTLPMetricExporter(endpoint=base + "/v1/metrics", **common))
     import grpc
@@ -78,7 +90,13 @@ def exporters():
     parsed = urlparse(args.endpoint if "://" in args.endpoint else "http://" + args.endpoint)
     target = parsed.netloc
     compression = grpc.Compression.Gzip if args.gzip else grpc.Compression.NoCompression
-    common = dict(endpoint=target, insecure=True, headers=headers, timeout=args.timeout, compression=compression)
+    common = dict(endpoint=target, insecure=args.ca is None, headers=headers, timeout=args.timeout, compression=compression)
+    if args.ca:
+        def read(path):
+            with open(path, "rb") as file:
+                return file.read()
+        common["credentials"] = grpc.ssl_channel_credentials(
+            read(args.ca), read(args.client_key) if args.client_key else None, read(args.client_cert) if args.client_cert else None)
     return OTLPSpanExporter(**common), OTLPMetricExporter(**common)
 
 

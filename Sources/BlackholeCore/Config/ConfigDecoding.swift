@@ -218,7 +218,17 @@ enum ConfigDecoding {
     }
 
     private static func decodeServe(_ value: YAMLValue, into serve: inout ServeAddresses) {
-        for (key, value) in value.mapping(known: ["listen", "grpc_listen", "public_url"]) ?? [] {
+        for (key, value) in value.mapping(known: ["listen", "grpc_listen", "public_url", "tls_cert", "tls_key", "tls_client_ca"]) ?? [] {
+            if key.hasPrefix("tls_") {
+                // Read by serve when it starts, which says what is wrong with the files.
+                let path = value.isNull ? nil : value.string().map { Paths.expand($0, environment: value.problems.environment) }
+                switch key {
+                case "tls_cert": serve.tlsCert = path
+                case "tls_key": serve.tlsKey = path
+                default: serve.tlsClientCA = path
+                }
+                continue
+            }
             if key == "grpc_listen" && value.isNull {
                 serve.grpcListen = nil
                 continue

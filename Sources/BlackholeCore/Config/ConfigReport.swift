@@ -181,6 +181,9 @@ enum ConfigDocument {
                 ("listen", .string(config.serve.listen.description)),
                 ("grpc_listen", config.serve.grpcListen.map { .string($0.description) } ?? .null),
                 ("public_url", config.serve.publicURL.map { .string(SecretMask.url($0)) } ?? .null),
+                ("tls_cert", config.serve.tlsCert.map { .string($0) } ?? .null),
+                ("tls_key", config.serve.tlsKey.map { .string($0) } ?? .null),
+                ("tls_client_ca", config.serve.tlsClientCA.map { .string($0) } ?? .null),
             ])),
             ("tracing", .map([("sample_rate", .number(config.tracing.sampleRate)), ("patterns", .map(patterns))])),
             ("alerting", .map([

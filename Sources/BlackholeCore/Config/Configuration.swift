@@ -127,6 +127,10 @@ public struct ServeAddresses: Sendable, Equatable {
     /// How people reach serve's dashboard from elsewhere (`https://node1.example:4318`), for links
     /// in notifications; nil: no links.
     public var publicURL: String?
+    /// TLS for both listeners: certificate chain and key (PEM); a CA for mutual TLS.
+    public var tlsCert: String?
+    public var tlsKey: String?
+    public var tlsClientCA: String?
 
     public init() {}
 }

@@ -53,6 +53,9 @@ public enum StarterConfig {
       listen: 127.0.0.1:4318        # OTLP/HTTP, /health, /metrics, dashboard; beyond loopback needs a token
       grpc_listen: 127.0.0.1:4317   # OTLP/gRPC; empty for none
       # public_url: https://node1.example:4318   # the dashboard as others reach it: links in notifications
+      # tls_cert: /etc/blackhole/tls/node.pem    # TLS on both listeners (PEM; SIGHUP reloads); a token
+      # tls_key: /etc/blackhole/tls/node.key     # beyond loopback needs it
+      # tls_client_ca: /etc/blackhole/tls/ca.pem # mutual TLS: clients present a certificate from this CA
 
     tracing:
       sample_rate: 1.0      # share of traces kept at ingestion, decided per trace id

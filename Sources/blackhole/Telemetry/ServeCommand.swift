@@ -19,7 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
 
             Every health.check_interval it runs what `telemetry check` runs (cron and serve can share a \
             database). Listening beyond loopback needs --auth-token (a bearer token every endpoint but \
-            /health and the dashboard's own files requires; ?token= for browsers) unless --insecure. Port 0 picks a free port; the \
+            /health and the dashboard's own files requires; ?token= for browsers) unless --insecure; a \
+            token beyond loopback needs TLS (--tls-cert and --tls-key, PEM, read again on SIGHUP; \
+            --tls-client-ca for mutual TLS) unless --allow-insecure-token. Port 0 picks a free port; the \
             addresses are printed once listening (--json: one JSON line). SIGTERM or SIGINT: stop \
             accepting, finish and commit what is in flight, exit 0.
 
@@ -28,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               blackhole telemetry serve
-              blackhole telemetry serve --listen 0.0.0.0:4318 --auth-token "$TOKEN"
+              blackhole telemetry serve --listen 0.0.0.0:4318 --auth-token "$TOKEN" \\
+                --tls-cert node.pem --tls-key node.key
               blackhole telemetry serve --forward-otlp http://collector:4318
               blackhole telemetry serve --listen 127.0.0.1:0 --no-grpc --json
             """)
@@ -51,6 +54,19 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Listen beyond loopback without a token.")
     var insecure = false
+
+    @Option(help: ArgumentHelp("TLS certificate chain (PEM) for every listener (default: serve.tls_cert); read again on SIGHUP.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The certificate's private key (PEM; default: serve.tls_key).", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp("Mutual TLS: clients must present a certificate signed by this CA (PEM; default: serve.tls_client_ca).",
+                               valueName: "file"))
+    var tlsClientCa: String?
+
+    @Flag(help: "Send the bearer token over plaintext beyond loopback (without TLS).")
+    var allowInsecureToken = false
 
     @Option(help: ArgumentHelp("Largest OTLP request body, compressed or inflated (e.g. 8MiB).", valueName: "size"))
     var maxBodySize = "8MiB"
@@ -80,6 +96,16 @@ struct ServeCommand: AsyncParsableCommand {
             settings.forwardURL = url
         }
         settings.runChecks = !noCheck
+        let clientCA = tlsClientCa ?? config.serve.tlsClientCA
+        switch (tlsCert ?? config.serve.tlsCert, tlsKey ?? config.serve.tlsKey) {
+        case (let cert?, let key?):
+            settings.tls = try ServeTLS(certificatePath: cert, keyPath: key, clientCAPath: clientCA)
+        case (nil, nil):
+            if clientCA != nil { throw BlackholeError(.usage, "--tls-client-ca needs --tls-cert and --tls-key") }
+        default:
+            throw BlackholeError(.usage, "--tls-cert and --tls-key go together")
+        }
+        settings.allowInsecureToken = allowInsecureToken
         try settings.validate(insecure: insecure)
         let store = try context.openStore(config)
         let server = TelemetryServer(settings: settings, config: config, store: store, clock: context.clock,
@@ -90,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.run(http: http, onListening: { listening in
                 // Written at once (not buffered): scripts and tests wait for this line.
                 let line = json ? (try? JSONOutput.encode(listening, pretty: false)) ?? "{}"
-                    : "Listening: http://\(listening.http) (OTLP/HTTP, /health, /metrics, dashboard)"
+                    : "Listening: \(listening.tls ? "https" : "http")://\(listening.http) (OTLP/HTTP, /health, /metrics, dashboard)"
                         + (listening.grpc.map { ", \($0) (OTLP/gRPC)" } ?? "")
                 if json || !quiet { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             })
