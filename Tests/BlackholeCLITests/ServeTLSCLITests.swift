@@ -71,6 +71,26 @@ import TestSupport
         #expect(stopped.status == 0 && stopped.stderr.contains("SIGHUP: certificate reloaded"), "\(stopped.stderr)")
     }
 
+    @Test func forwardingToAnHTTPSCollectorTrustsTheCAItIsGiven() throws {
+        defer { cli.cleanUp() }
+        let (cert, key, ca) = try cli.certificate("collector")
+        let upstream = try ServeCLITests.Serving(cli, ["--no-check", "--no-grpc", "--db", cli.path("upstream.db"), "--tls-cert", cert, "--tls-key", key])
+        defer { _ = upstream.stop() }
+        let serving = try ServeCLITests.Serving(cli, ["--no-check", "--no-grpc", "--forward-otlp", "https://" + upstream.http, "--forward-ca", ca])
+        defer { _ = serving.stop() }
+        let sent = try export("http", "http://" + serving.http)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let traceID = try #require((try JSONSerialization.jsonObject(with: Data(sent.stdout.utf8)) as? [String: Any])?["trace_id"] as? String)
+        var forwarded = 0
+        for _ in 0..<50 where forwarded != 3 {
+            forwarded = (try cli.run("telemetry", "trace", traceID, "--db", cli.path("upstream.db"), "--json").json["spans"] as? [Any])?.count ?? 0
+            if forwarded != 3 { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(forwarded == 3, "the Collector stand-in over HTTPS got the trace")
+        expectOneLineError(try cli.run("telemetry", "serve", "--listen", "127.0.0.1:0", "--no-grpc", "--forward-otlp", "https://" + upstream.http,
+                                       "--forward-ca", key), containing: "--forward-ca \(key): not a readable PEM certificate")
+    }
+
     @Test func badTLSSettingsAreOneLine() throws {
         defer { cli.cleanUp() }
         let (cert, key, _) = try cli.certificate("node")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlackholeCore
+import NIOSSL
 import BlackholeServer
 import Foundation
 
@@ -75,6 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "url"))
     var forwardOtlp: String?
 
+    @Option(help: ArgumentHelp("A CA (PEM) to trust, besides the system's, for an https --forward-otlp (and serve's other HTTPS clients).",
+                               valueName: "file"))
+    var forwardCa: String?
+
     @Flag(help: "Do not run check in the background (receive and serve only).")
     var noCheck = false
 
@@ -112,7 +117,13 @@ struct ServeCommand: AsyncParsableCommand {
                                      diskPaths: context.diskPaths(config), logger: context.logger)
         let json = global.json
         let quiet = global.quiet
-        try await withHTTPClient { http in
+        if let forwardCa {
+            guard forwardOtlp != nil else { throw BlackholeError(.usage, "--forward-ca goes with --forward-otlp") }
+            guard (try? NIOSSLCertificate.fromPEMFile(forwardCa))?.isEmpty == false else {
+                throw BlackholeError(.usage, "--forward-ca \(forwardCa): not a readable PEM certificate")
+            }
+        }
+        try await withHTTPClient(trusting: forwardCa.map { [$0] } ?? []) { http in
             try await server.run(http: http, onListening: { listening in
                 // Written at once (not buffered): scripts and tests wait for this line.
                 let line = json ? (try? JSONOutput.encode(listening, pretty: false)) ?? "{}"
