@@ -90,7 +90,7 @@ import Testing
             "c.yaml:5:20: p2p.min_connections: must be a whole number",
             "c.yaml:6:9: p2p.mdns: must be true or false",
             "c.yaml:8:16: tracing.sample_rate: must be between 0 and 1",
-            "c.yaml:12:16: alert_rules[0].condition: \"above\" is not one of gt, lt, eq, ne",
+            "c.yaml:12:16: alert_rules[0].condition: \"above\" is not one of gt, lt, eq, ne, forecast",
             "c.yaml:13:16: alert_rules[0].threshold: must be a number",
         ])
     }

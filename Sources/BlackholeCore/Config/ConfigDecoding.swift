@@ -38,6 +38,13 @@ enum ConfigDecoding {
             }
         }
         crossCheck(located)
+        for (rule, node) in located.rules where rule.condition.readsHistory {
+            let retention = config.storage.retention[.metrics] ?? DataKind.metrics.defaultRetention
+            guard rule.window > retention else { continue }
+            let at = node.mapping()?.first { $0.key == "window" }?.value ?? node
+            at.problem("window \(DurationText.format(rule.window)) is longer than storage.retention.metrics (\(DurationText.format(retention))): "
+                + "the older samples are gone")
+        }
         return (config, problems.items.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
     }
 
@@ -270,7 +277,7 @@ enum ConfigDecoding {
 
     private static func decodeRule(_ value: YAMLValue) -> AlertRule? {
         let keys = ["id", "name", "description", "metric", "condition", "threshold", "duration", "severity",
-                    "labels", "notification_channels", "escalate_after", "escalation_channels"]
+                    "labels", "notification_channels", "escalate_after", "escalation_channels"] + historyKeys
         guard let entries = value.mapping(known: keys) else { return nil }
         let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
         for required in ["id", "metric", "condition", "threshold"] where fields[required] == nil {
@@ -289,7 +296,43 @@ enum ConfigDecoding {
         rule.notificationChannels = fields["notification_channels"]?.strings() ?? []
         rule.escalateAfter = fields["escalate_after"].flatMap(positive) ?? rule.escalateAfter
         rule.escalationChannels = fields["escalation_channels"]?.strings() ?? []
+        decodeHistory(fields, of: value, into: &rule)
         return rule
+    }
+
+    /// The keys of the rules that read a series' history.
+    static let historyKeys = ["window", "horizon", "direction", "min_samples"]
+
+    /// `window`, `horizon`, `direction` and `min_samples`: required or refused as the condition says.
+    private static func decodeHistory(_ fields: [String: YAMLValue], of value: YAMLValue, into rule: inout AlertRule) {
+        guard rule.condition.readsHistory else {
+            for key in historyKeys {
+                fields[key]?.problem("applies only to condition forecast, not \(rule.condition.rawValue)")
+            }
+            return
+        }
+        let condition = rule.condition.rawValue
+        rule.minSamples = rule.condition.defaultMinSamples
+        if let node = fields["window"] {
+            if let window = node.duration() {
+                if window < AlertRule.minimumWindow {
+                    node.problem("must be at least \(DurationText.format(AlertRule.minimumWindow)): a shorter history is noise")
+                }
+                rule.window = window
+            }
+        } else {
+            value.problem("window is required with condition \(condition) (the history judged, e.g. 6h)")
+        }
+        if let node = fields["horizon"] {
+            rule.horizon = positive(node) ?? 0
+        } else {
+            value.problem("horizon is required with condition \(condition) (how far ahead, e.g. 4h)")
+        }
+        rule.direction = fields["direction"]?.oneOf(TrendDirection.self)
+        if let node = fields["min_samples"], let count = node.int() {
+            if count < 3 { node.problem("must be at least 3") }
+            rule.minSamples = count
+        }
     }
 
     /// The string (`${NAME}` expanded), with a located problem unless it is an http(s) URL with a

@@ -119,10 +119,18 @@ enum ConfigDocument {
         }
 
         let rules: [ConfigTree] = config.alertRules.map { rule in
-            .map([
+            var entries: [(String, ConfigTree)] = [
                 ("id", .string(rule.id)), ("name", .string(rule.name)), ("description", .string(rule.description)),
                 ("metric", .string(rule.metric)), ("condition", .string(rule.condition.rawValue)),
-                ("threshold", .number(rule.threshold)), ("duration", duration(rule.duration)),
+                ("threshold", .number(rule.threshold)),
+            ]
+            if rule.condition.readsHistory {
+                entries += [("window", duration(rule.window)), ("horizon", duration(rule.horizon))]
+                if let direction = rule.direction { entries.append(("direction", .string(direction.rawValue))) }
+                entries.append(("min_samples", .integer(rule.minSamples)))
+            }
+            return .map(entries + [
+                ("duration", duration(rule.duration)),
                 ("severity", .string(rule.severity.rawValue)), ("labels", labels(rule.labels)),
                 ("notification_channels", strings(rule.notificationChannels)),
                 ("escalate_after", duration(rule.escalateAfter)),

@@ -177,7 +177,10 @@ public enum TracePattern: String, CaseIterable, Sendable, Codable {
 }
 
 public enum AlertCondition: String, CaseIterable, Sendable, Codable {
+    /// The newest sample compared with `threshold`.
     case gt, lt, eq, ne
+    /// The series' trend, fitted over `window`, reaches `threshold` within `horizon`.
+    case forecast
 
     /// As messages and PromQL write it.
     public var symbol: String {
@@ -186,8 +189,20 @@ public enum AlertCondition: String, CaseIterable, Sendable, Codable {
         case .lt: "<"
         case .eq: "=="
         case .ne: "!="
+        case .forecast: "forecast"
         }
     }
+
+    /// Whether the rule judges the series' samples over its `window` rather than the newest one.
+    public var readsHistory: Bool { self == .forecast }
+
+    /// Fewer samples than this in the window judge nothing, unless the rule says `min_samples`.
+    public var defaultMinSamples: Int { 10 }
+}
+
+/// Which way a `forecast` rule's crossing goes.
+public enum TrendDirection: String, CaseIterable, Sendable, Codable {
+    case up, down
 }
 
 public enum AlertSeverity: String, CaseIterable, Sendable, Codable, Comparable {
@@ -216,6 +231,8 @@ public struct AlertingSettings: Sendable, Equatable {
 public struct AlertRule: Sendable, Equatable {
     /// The built-in rule on `service.remediation.exhausted`.
     public static let remediationExhausted = "remediation_exhausted"
+    /// The shortest `window` a history-reading rule may have.
+    public static let minimumWindow: TimeInterval = 600
 
     public var id: String
     public var name: String
@@ -231,6 +248,14 @@ public struct AlertRule: Sendable, Equatable {
     /// Critical alerts still unacknowledged this long after firing also go to `escalationChannels`.
     public var escalateAfter: TimeInterval = 900
     public var escalationChannels: [String] = []
+    /// `forecast`: the history judged, ending now.
+    public var window: TimeInterval = 0
+    /// `forecast`: how far ahead the trend is extended.
+    public var horizon: TimeInterval = 0
+    /// `forecast`: the crossing watched for; nil: the way the fitted trend goes.
+    public var direction: TrendDirection?
+    /// `forecast`: a series with fewer samples in the window is not judged.
+    public var minSamples = 10
 }
 
 public struct NotificationChannel: Sendable, Equatable {
