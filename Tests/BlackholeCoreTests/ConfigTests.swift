@@ -95,6 +95,31 @@ import Testing
         ])
     }
 
+    @Test func historyRulesNeedTheirKeysAndRefuseTheOthers() {
+        let found = problems("""
+            storage:
+              retention: { metrics: 12h }
+            alert_rules:
+              - { id: a, metric: m, condition: forecast, threshold: 5 }
+              - { id: b, metric: m, condition: forecast, threshold: 5, window: 5m, horizon: 0s, direction: sideways, min_samples: 2 }
+              - { id: c, metric: m, condition: forecast, threshold: 5, window: 1d, horizon: 4h }
+              - { id: d, metric: m, condition: gt, threshold: 5, window: 6h, horizon: 1h, direction: up, min_samples: 5 }
+            """)
+        #expect(found == [
+            "c.yaml:4:5: alert_rules[0]: window is required with condition forecast (the history judged, e.g. 6h)",
+            "c.yaml:4:5: alert_rules[0]: horizon is required with condition forecast (how far ahead, e.g. 4h)",
+            "c.yaml:5:68: alert_rules[1].window: must be at least 10m: a shorter history is noise",
+            "c.yaml:5:81: alert_rules[1].horizon: must be longer than 0s",
+            "c.yaml:5:96: alert_rules[1].direction: \"sideways\" is not one of up, down",
+            "c.yaml:5:119: alert_rules[1].min_samples: must be at least 3",
+            "c.yaml:6:68: alert_rules[2].window: 1d is longer than storage.retention.metrics (12h): the older samples are gone",
+            "c.yaml:7:62: alert_rules[3].window: applies only to condition forecast, not gt",
+            "c.yaml:7:75: alert_rules[3].horizon: applies only to condition forecast, not gt",
+            "c.yaml:7:90: alert_rules[3].direction: applies only to condition forecast, not gt",
+            "c.yaml:7:107: alert_rules[3].min_samples: applies only to condition forecast, not gt",
+        ], "\(found)")
+    }
+
     @Test func malformedYAMLIsOneLocatedProblem() {
         let found = problems("health:\n  services: [a, b\n")
         #expect(found.count == 1)
@@ -247,6 +272,14 @@ import Testing
         config.health.checkInterval = 1.25
         config.notificationChannels[0].fallback = "log"
         config.notificationChannels[0].fallbackAfter = 90
+        var forecast = AlertRule(id: "disk_fills_soon", name: "Disk fills soon", metric: "system.disk.free_percent",
+                                 condition: .forecast, threshold: 5, duration: 600, window: 6 * 3600, horizon: 4 * 3600 + 90)
+        forecast.direction = .down
+        forecast.minSamples = 20
+        var inferred = forecast
+        inferred.id = "disk_trend"
+        inferred.direction = nil
+        config.alertRules += [forecast, inferred]
         let shown = ConfigReport(source: nil, database: "/db", config: config).renderText(TextStyle())
         let body = shown.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
         let (again, problems) = ConfigDecoding.decode(yaml: body)

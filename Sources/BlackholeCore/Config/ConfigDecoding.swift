@@ -42,7 +42,7 @@ enum ConfigDecoding {
             let retention = config.storage.retention[.metrics] ?? DataKind.metrics.defaultRetention
             guard rule.window > retention else { continue }
             let at = node.mapping()?.first { $0.key == "window" }?.value ?? node
-            at.problem("window \(DurationText.format(rule.window)) is longer than storage.retention.metrics (\(DurationText.format(retention))): "
+            at.problem("\(DurationText.format(rule.window)) is longer than storage.retention.metrics (\(DurationText.format(retention))): "
                 + "the older samples are gone")
         }
         return (config, problems.items.sorted { ($0.line, $0.column) < ($1.line, $1.column) })

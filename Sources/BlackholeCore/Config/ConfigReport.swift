@@ -56,7 +56,8 @@ indirect enum ConfigTree: Encodable {
 
     var yaml: Node {
         switch self {
-        case .string(let text): Node(text, Tag(.str))
+        // Quoted when empty: a bare empty value reads back as null.
+        case .string(let text): Node(text, Tag(.str), text.isEmpty ? .singleQuoted : .any)
         case .number(let value): Node(NumberText.format(value), Tag(.float))
         case .integer(let value): Node(String(value), Tag(.int))
         case .bool(let value): Node(value ? "true" : "false", Tag(.bool))
