@@ -12,7 +12,7 @@ public enum AlertEvaluator {
 
     /// - Parameters:
     ///   - latest: the newest sample of every series.
-    ///   - history: the samples of the series that history-reading rules (`forecast`) watch,
+    ///   - history: the samples of the series that history-reading rules (`forecast`, `anomaly`) watch,
     ///     over at least their windows.
     ///   - staleness: a series whose newest sample is older than this is gone.
     ///   - rootCauses: by service, the unhealthy dependency to name in that service's alerts.
@@ -63,7 +63,8 @@ public enum AlertEvaluator {
 
     /// The present series (newest sample no older than `staleness`) of the rule's metric and
     /// labels for which its condition holds. A `forecast` alert's value is the seconds until the
-    /// trend reaches the threshold (0 when it is already past).
+    /// trend reaches the threshold (0 when it is already past); an `anomaly` alert's, the series' latest level (the
+    /// median of its newest samples).
     static func findings(_ rule: AlertRule, latest: [Sample], history: [SeriesKey: [Point]], now: Date,
                          staleness: TimeInterval) -> [Finding] {
         guard rule.condition.readsHistory else {
@@ -76,10 +77,15 @@ public enum AlertEvaluator {
             }
         }
         return history.keys.sorted().compactMap { key in
-            guard key.name == rule.metric, key.matches(rule.labels), let newest = history[key]?.last(where: { $0.time <= now }),
-                  now.timeIntervalSince(newest.time) <= staleness,
-                  let forecast = Forecast(rule: rule, history: SeriesHistory(history[key]!, window: rule.window, now: now)),
-                  forecast.holds, let crossing = forecast.crossing
+            guard key.name == rule.metric, key.matches(rule.labels), let points = history[key],
+                  let newest = points.last(where: { $0.time <= now }), now.timeIntervalSince(newest.time) <= staleness
+            else { return nil }
+            let series = SeriesHistory(points, window: rule.window, now: now)
+            if rule.condition == .anomaly {
+                guard let anomaly = Anomaly(rule: rule, history: series), anomaly.holds else { return nil }
+                return Finding(labels: key.labels, value: anomaly.value, detail: anomaly.summary)
+            }
+            guard let forecast = Forecast(rule: rule, history: series), forecast.holds, let crossing = forecast.crossing
             else { return nil }
             return Finding(labels: key.labels, value: max(0, crossing.timeIntervalSince(now)), detail: forecast.summary)
         }
@@ -92,7 +98,7 @@ public enum AlertEvaluator {
         case .lt: value < threshold
         case .eq: value == threshold
         case .ne: value != threshold
-        case .forecast: false
+        case .forecast, .anomaly: false
         }
     }
 }

@@ -117,7 +117,8 @@ public struct AlertRulesReport: Report {
         var table = Table([("RULE", .left), ("CONDITION", .left), ("FOR", .right), ("SEVERITY", .left), ("SERIES", .left),
                            ("VALUE", .right), ("STATE", .left)])
         for rule in rules {
-            var condition = "\(rule.metric) \(rule.condition.rawValue) \(NumberText.format(rule.threshold))"
+            var condition = "\(rule.metric) \(rule.condition.rawValue)"
+            if rule.condition != .anomaly { condition += " \(NumberText.format(rule.threshold))" }
             if let horizon = rule.horizon { condition += " within \(DurationText.format(horizon))" }
             let head = [Table.Cell(rule.id), Table.Cell(condition), Table.Cell(DurationText.format(rule.duration)), Table.Cell(rule.severity.rawValue)]
             if rule.series.isEmpty {

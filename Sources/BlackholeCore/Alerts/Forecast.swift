@@ -3,13 +3,14 @@ import Foundation
 /// What a `forecast` rule sees in one series: the trend fitted over its window, extended by its
 /// horizon. With a `direction`, the rule holds when the trend is past the threshold that way at
 /// the horizon (Prometheus' `predict_linear(...) <= threshold`), already past included. Without
-/// one, it holds when the trend, going whichever way it goes, is short of the threshold now and
+/// one (or with `both`), it holds when the trend, going whichever way it goes, is short of the threshold now and
 /// past it at the horizon: a series already past is a threshold rule's business.
 public struct Forecast: Sendable, Equatable {
     public let fit: TrendFit
     public let threshold: Double
     public let horizon: TimeInterval
-    /// The crossing watched for: the rule's, or the trend's own way (nil when the trend is flat).
+    /// The crossing watched for, `up` or `down`: the rule's, or the trend's own way (nil when the
+    /// trend is flat).
     public let direction: TrendDirection?
     /// Whether the direction is the rule's rather than the trend's.
     public let directed: Bool
@@ -18,8 +19,8 @@ public struct Forecast: Sendable, Equatable {
         self.fit = fit
         self.threshold = threshold
         self.horizon = horizon
-        directed = direction != nil
-        self.direction = direction ?? (fit.slope < 0 ? .down : fit.slope > 0 ? .up : nil)
+        directed = direction == .up || direction == .down
+        self.direction = directed ? direction : fit.slope < 0 ? .down : fit.slope > 0 ? .up : nil
     }
 
     /// The rule's forecast for one series' history, or nil when the history is too thin to judge.
@@ -53,7 +54,7 @@ public struct Forecast: Sendable, Equatable {
         switch direction {
         case .down: value <= threshold
         case .up: value >= threshold
-        case nil: false
+        case .both, nil: false
         }
     }
 

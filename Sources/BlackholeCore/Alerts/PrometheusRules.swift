@@ -58,8 +58,12 @@ public enum PrometheusRules {
         return text
     }
 
-    /// `metric{label="value",...} > threshold` in the names `/metrics` uses.
+    /// `metric{label="value",...} > threshold` in the names `/metrics` uses; `predict_linear` for a forecast.
     static func expression(_ rule: AlertRule, compositeFamilies: Set<String>) -> Result<String, Unexpressible> {
+        if rule.condition == .anomaly {
+            return .failure(Unexpressible(reason: "an anomaly is judged on the window's median and median absolute deviation, "
+                + "which PromQL has no function for"))
+        }
         var matchers: [(name: String, key: String, value: String)] = []
         for (key, value) in rule.labels.sorted(by: { $0.key < $1.key }) {
             let name = PrometheusText.labelName(key)
@@ -89,7 +93,7 @@ public enum PrometheusRules {
         switch rule.direction {
         case .down: return .success("\(ahead) <= \(threshold)")
         case .up: return .success("\(ahead) >= \(threshold)")
-        case nil: return .success("(\(now) > \(threshold) and \(ahead) <= \(threshold)) or (\(now) < \(threshold) and \(ahead) >= \(threshold))")
+        case .both, nil: return .success("(\(now) > \(threshold) and \(ahead) <= \(threshold)) or (\(now) < \(threshold) and \(ahead) >= \(threshold))")
         }
     }
 
@@ -99,7 +103,7 @@ public enum PrometheusRules {
         labels.append(("severity", .string(rule.severity.rawValue)))
         var description = "\(rule.metric) = {{ $value }} (\(rule.condition.symbol) \(NumberText.format(rule.threshold)))"
         if rule.condition == .forecast {
-            let seen = rule.direction == nil ? "now" : "in \(DurationText.format(rule.horizon))"
+            let seen = rule.direction == .up || rule.direction == .down ? "in \(DurationText.format(rule.horizon))" : "now"
             description = "\(rule.metric) trends to \(NumberText.format(rule.threshold)) within \(DurationText.format(rule.horizon)) "
                 + "(fitted value \(seen): {{ $value }})"
         }

@@ -17,6 +17,11 @@ public struct Summary: Codable, Sendable, Equatable {
         p95 = Summary.percentile(sorted, 0.95)
     }
 
+    /// The middle value (the mean of the two middle ones for an even count); 0 for none.
+    public static func median(_ values: [Double]) -> Double {
+        percentile(values.sorted(), 0.5)
+    }
+
     /// Linear interpolation between closest ranks (NumPy's default), on sorted values.
     public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         guard sorted.count > 1 else { return sorted.first ?? 0 }

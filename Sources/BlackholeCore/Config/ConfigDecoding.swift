@@ -277,15 +277,19 @@ enum ConfigDecoding {
 
     private static func decodeRule(_ value: YAMLValue) -> AlertRule? {
         let keys = ["id", "name", "description", "metric", "condition", "threshold", "duration", "severity",
-                    "labels", "notification_channels", "escalate_after", "escalation_channels"] + historyKeys
+                    "labels", "notification_channels", "escalate_after", "escalation_channels"] + historyKeys.map(\.key)
         guard let entries = value.mapping(known: keys) else { return nil }
         let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
-        for required in ["id", "metric", "condition", "threshold"] where fields[required] == nil {
-            value.problem("\(required) is required")
-        }
         // Read every field before giving up, so each bad one is reported.
         let id = fields["id"]?.string(), metric = fields["metric"]?.string()
-        let condition = fields["condition"]?.oneOf(AlertCondition.self), threshold = fields["threshold"]?.double()
+        let condition = fields["condition"]?.oneOf(AlertCondition.self)
+        // An anomaly's range is the series' own.
+        let measured = condition == .anomaly
+        for required in ["id", "metric", "condition"] + (measured ? [] : ["threshold"]) where fields[required] == nil {
+            value.problem("\(required) is required")
+        }
+        if measured { fields["threshold"]?.problem("does not apply to condition anomaly: sensitivity says how far from normal is abnormal") }
+        let threshold = measured ? 0 : fields["threshold"]?.double()
         guard let id, let metric, let condition, let threshold else { return nil }
         var rule = AlertRule(id: id, name: id, metric: metric, condition: condition, threshold: threshold)
         rule.name = fields["name"]?.string() ?? id
@@ -300,17 +304,19 @@ enum ConfigDecoding {
         return rule
     }
 
-    /// The keys of the rules that read a series' history.
-    static let historyKeys = ["window", "horizon", "direction", "min_samples"]
+    /// The keys of the rules that read a series' history, with the conditions that take each.
+    static let historyKeys: [(key: String, conditions: [AlertCondition])] = [
+        ("window", [.forecast, .anomaly]), ("horizon", [.forecast]), ("direction", [.forecast, .anomaly]),
+        ("sensitivity", [.anomaly]), ("min_samples", [.forecast, .anomaly]),
+    ]
 
-    /// `window`, `horizon`, `direction` and `min_samples`: required or refused as the condition says.
+    /// `window`, `horizon`, `direction`, `sensitivity` and `min_samples`: required or refused as the condition says.
     private static func decodeHistory(_ fields: [String: YAMLValue], of value: YAMLValue, into rule: inout AlertRule) {
-        guard rule.condition.readsHistory else {
-            for key in historyKeys {
-                fields[key]?.problem("applies only to condition forecast, not \(rule.condition.rawValue)")
-            }
-            return
+        for (key, conditions) in historyKeys where !conditions.contains(rule.condition) {
+            let names = conditions.map(\.rawValue).joined(separator: " and ")
+            fields[key]?.problem("applies only to condition \(names), not \(rule.condition.rawValue)")
         }
+        guard rule.condition.readsHistory else { return }
         let condition = rule.condition.rawValue
         rule.minSamples = rule.condition.defaultMinSamples
         if let node = fields["window"] {
@@ -323,12 +329,18 @@ enum ConfigDecoding {
         } else {
             value.problem("window is required with condition \(condition) (the history judged, e.g. 6h)")
         }
-        if let node = fields["horizon"] {
-            rule.horizon = positive(node) ?? 0
-        } else {
-            value.problem("horizon is required with condition \(condition) (how far ahead, e.g. 4h)")
+        if rule.condition == .forecast {
+            if let node = fields["horizon"] {
+                rule.horizon = positive(node) ?? 0
+            } else {
+                value.problem("horizon is required with condition \(condition) (how far ahead, e.g. 4h)")
+            }
         }
         rule.direction = fields["direction"]?.oneOf(TrendDirection.self)
+        if rule.condition == .anomaly, let node = fields["sensitivity"], let sensitivity = node.double() {
+            if sensitivity <= 0 { node.problem("must be more than 0 (robust standard deviations from the median, e.g. 4)") }
+            rule.sensitivity = sensitivity
+        }
         if let node = fields["min_samples"], let count = node.int() {
             if count < 3 { node.problem("must be at least 3") }
             rule.minSamples = count

@@ -123,13 +123,13 @@ enum ConfigDocument {
             var entries: [(String, ConfigTree)] = [
                 ("id", .string(rule.id)), ("name", .string(rule.name)), ("description", .string(rule.description)),
                 ("metric", .string(rule.metric)), ("condition", .string(rule.condition.rawValue)),
-                ("threshold", .number(rule.threshold)),
             ]
-            if rule.condition.readsHistory {
-                entries += [("window", duration(rule.window)), ("horizon", duration(rule.horizon))]
-                if let direction = rule.direction { entries.append(("direction", .string(direction.rawValue))) }
-                entries.append(("min_samples", .integer(rule.minSamples)))
-            }
+            if rule.condition != .anomaly { entries.append(("threshold", .number(rule.threshold))) }
+            if rule.condition.readsHistory { entries.append(("window", duration(rule.window))) }
+            if rule.condition == .forecast { entries.append(("horizon", duration(rule.horizon))) }
+            if let direction = rule.direction { entries.append(("direction", .string(direction.rawValue))) }
+            if rule.condition == .anomaly { entries.append(("sensitivity", .number(rule.sensitivity))) }
+            if rule.condition.readsHistory { entries.append(("min_samples", .integer(rule.minSamples))) }
             return .map(entries + [
                 ("duration", duration(rule.duration)),
                 ("severity", .string(rule.severity.rawValue)), ("labels", labels(rule.labels)),

@@ -181,6 +181,8 @@ public enum AlertCondition: String, CaseIterable, Sendable, Codable {
     case gt, lt, eq, ne
     /// The series' trend, fitted over `window`, reaches `threshold` within `horizon`.
     case forecast
+    /// The newest sample is outside the series' own normal range over `window`.
+    case anomaly
 
     /// As messages and PromQL write it.
     public var symbol: String {
@@ -189,20 +191,22 @@ public enum AlertCondition: String, CaseIterable, Sendable, Codable {
         case .lt: "<"
         case .eq: "=="
         case .ne: "!="
-        case .forecast: "forecast"
+        case .forecast, .anomaly: rawValue
         }
     }
 
     /// Whether the rule judges the series' samples over its `window` rather than the newest one.
-    public var readsHistory: Bool { self == .forecast }
+    public var readsHistory: Bool { self == .forecast || self == .anomaly }
 
-    /// Fewer samples than this in the window judge nothing, unless the rule says `min_samples`.
-    public var defaultMinSamples: Int { 10 }
+    /// Fewer samples than this in the window judge nothing, unless the rule says `min_samples`:
+    /// a median and its spread need more than a trend does.
+    public var defaultMinSamples: Int { self == .anomaly ? 30 : 10 }
 }
 
-/// Which way a `forecast` rule's crossing goes.
+/// Which way a `forecast` rule's crossing goes (`up` or `down`), or which departures an
+/// `anomaly` rule watches for (`both` too).
 public enum TrendDirection: String, CaseIterable, Sendable, Codable {
-    case up, down
+    case up, down, both
 }
 
 public enum AlertSeverity: String, CaseIterable, Sendable, Codable, Comparable {
@@ -248,13 +252,16 @@ public struct AlertRule: Sendable, Equatable {
     /// Critical alerts still unacknowledged this long after firing also go to `escalationChannels`.
     public var escalateAfter: TimeInterval = 900
     public var escalationChannels: [String] = []
-    /// `forecast`: the history judged, ending now.
+    /// `forecast` and `anomaly`: the history judged, ending now.
     public var window: TimeInterval = 0
     /// `forecast`: how far ahead the trend is extended.
     public var horizon: TimeInterval = 0
-    /// `forecast`: the crossing watched for; nil: the way the fitted trend goes.
+    /// `forecast`: the crossing watched for, nil for the way the fitted trend goes; `anomaly`:
+    /// the departures watched for, nil for both ways.
     public var direction: TrendDirection?
-    /// `forecast`: a series with fewer samples in the window is not judged.
+    /// `anomaly`: how many robust standard deviations from the window's median are abnormal.
+    public var sensitivity = 4.0
+    /// `forecast` and `anomaly`: a series with fewer samples in the window is not judged.
     public var minSamples = 10
 }
 

@@ -29,9 +29,9 @@ public struct TrendFit: Sendable, Equatable {
             }
         }
         guard !slopes.isEmpty else { return nil }
-        let slope = median(&slopes)
-        var levels = used.indices.map { used[$0].value - slope * times[$0] }
-        return TrendFit(slope: slope, level: median(&levels), origin: origin)
+        let slope = Summary.median(slopes)
+        let levels = used.indices.map { used[$0].value - slope * times[$0] }
+        return TrendFit(slope: slope, level: Summary.median(levels), origin: origin)
     }
 
     public func value(at time: Date) -> Double {
@@ -42,10 +42,5 @@ public struct TrendFit: Sendable, Equatable {
     public func time(reaching target: Double) -> Date? {
         guard slope != 0 else { return nil }
         return origin + (target - level) / slope
-    }
-
-    static func median(_ values: inout [Double]) -> Double {
-        values.sort()
-        return Summary.percentile(values, 0.5)
     }
 }
