@@ -65,5 +65,21 @@ import TestSupport
         #expect(abs(seconds - 4 * 3600) < 1800, "\(seconds)")
         let queue = try #require(alerts.first { $0["rule_id"] as? String == "queue_unusual" })
         #expect((queue["message"] as? String ?? "").contains("above its normal range"), "\(queue)")
+
+        // The same trend, asked for by hand.
+        let forecast = try cli.run("telemetry", "metrics", "app.disk.free_percent", "--since", "7h", "--forecast", "6h", "--config", config, "--json")
+        #expect(forecast.status == 0, "\(forecast.stderr)")
+        let trends = try #require(forecast.json["series"] as? [[String: Any]])
+        #expect(trends.map { ($0["labels"] as? [String: String])?["path"] } == ["/data", "/srv"])
+        #expect(abs((trends[0]["slope_per_hour"] as? Double ?? 0) + 1.5) < 0.1, "\(forecast.stdout)")
+        #expect(abs((trends[0]["expected"] as? Double ?? 0) - 2.1) < 0.5, "\(forecast.stdout)")
+        let crossings = trends.map { ($0["crossings"] as? [[String: Any]])?.first }
+        #expect(crossings.map { $0?["rule_id"] as? String } == ["disk_fills_soon", "disk_fills_soon"])
+        #expect(crossings[0]?["crosses_at"] is String && crossings[1]?["crosses_at"] is NSNull, "\(forecast.stdout)")
+        let text = try cli.run("telemetry", "metrics", "app.disk.free_percent", "--since", "7h", "--forecast", "6h", "--config", config)
+        #expect(text.stdout.contains("HISTORY│FORECAST") && text.stdout.contains("-1.5/h"), "\(text.stdout)")
+        #expect(text.stdout.contains(#"app.disk.free_percent{path="/data"}: disk_fills_soon threshold 5: in about 4h"#), "\(text.stdout)")
+        #expect(text.stdout.contains(#"app.disk.free_percent{path="/srv"}: disk_fills_soon threshold 5: not within 6h"#), "\(text.stdout)")
+        expectOneLineError(try cli.run("telemetry", "metrics", "--forecast", "6h", "--config", config), containing: "--forecast needs a metric NAME")
     }
 }
