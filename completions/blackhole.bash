@@ -196,13 +196,13 @@ _blackhole_telemetry() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    resources|check|health|metrics|alerts|traces|trace|analyze|ingest|exec|serve|prune)
+    resources|check|health|metrics|alerts|traces|trace|analyze|ingest|exec|serve|prune|remediate|remediations)
         # Offer subcommand argument completions
         "_blackhole_telemetry_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'resources check health metrics alerts traces trace analyze ingest exec serve prune' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'resources check health metrics alerts traces trace analyze ingest exec serve prune remediate remediations' -- "${cur}"))
         ;;
     esac
 }
@@ -298,7 +298,7 @@ _blackhole_telemetry_metrics() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=(--labels)
-    non_repeating_options=(--db --config --log-level --log-format --since)
+    non_repeating_options=(--db --config --log-level --log-format --since --forecast)
     __blackhole_offer_flags_options 1
 
     # Offer option value completions
@@ -323,6 +323,9 @@ _blackhole_telemetry_metrics() {
         return
         ;;
     '--labels')
+        return
+        ;;
+    '--forecast')
         return
         ;;
     esac
@@ -915,6 +918,71 @@ _blackhole_telemetry_prune() {
         ;;
     '--log-format')
         __blackhole_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_remediate() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --dry-run --pause --resume --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --log-level --log-format --for)
+    __blackhole_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--for')
+        return
+        ;;
+    esac
+}
+
+_blackhole_telemetry_remediations() {
+    repeating_flags=()
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --config --log-level --log-format --since --service)
+    __blackhole_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        __blackhole_add_completions -f
+        return
+        ;;
+    '--config')
+        __blackhole_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--log-level')
+        __blackhole_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __blackhole_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--service')
         return
         ;;
     esac
