@@ -87,6 +87,20 @@ public struct AlertRulesReport: Report {
         enum CodingKeys: String, CodingKey {
             case id, name, metric, condition, threshold, horizon = "horizon_seconds", duration = "duration_seconds", severity, series
         }
+
+        /// Every key always there: `horizon_seconds` is null but for a forecast.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(name, forKey: .name)
+            try container.encode(metric, forKey: .metric)
+            try container.encode(condition, forKey: .condition)
+            try container.encode(threshold, forKey: .threshold)
+            try container.encode(horizon, forKey: .horizon)
+            try container.encode(duration, forKey: .duration)
+            try container.encode(severity, forKey: .severity)
+            try container.encode(series, forKey: .series)
+        }
     }
 
     public let rules: [RuleState]

@@ -10,7 +10,7 @@ struct MetricsCommand: AsyncParsableCommand {
               blackhole telemetry metrics
               blackhole telemetry metrics system.memory.usage_percent --since 6h
               blackhole telemetry metrics system.disk.usage_percent --labels path=/ --json
-              blackhole telemetry metrics system.disk.usage_percent --since 6h --forecast 24h
+              blackhole telemetry metrics system.cpu.usage_percent --since 6h --forecast 1d
             """)
 
     @OptionGroup var global: GlobalOptions
