@@ -86,7 +86,7 @@ import Testing
         let fit = try #require(TrendFit.theilSen(points, origin: now))
         #expect(abs(fit.slope * 3600 - 2) < 0.01 && abs(fit.level - 50) < 0.1, "\(fit)")
         #expect(TrendFit.theilSen([Point(time: now, value: 1), Point(time: now, value: 2)], origin: now) == nil)
-        // Thinned beyond 400 samples, the newest kept.
+        // Thinned beyond 200 samples, the newest kept.
         let dense = series(step: 10) { hoursAgo in 50 - 2 * hoursAgo }
         let thinned = try #require(TrendFit.theilSen(dense, origin: now))
         #expect(abs(thinned.slope * 3600 - 2) < 1e-6 && abs(thinned.level - 50) < 1e-6)

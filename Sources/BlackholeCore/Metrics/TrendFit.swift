@@ -12,8 +12,8 @@ public struct TrendFit: Sendable, Equatable {
     public let origin: Date
 
     /// The most samples fitted: beyond it, evenly spaced ones stand for the rest, so a fit costs
-    /// at most about 80,000 pair slopes whatever the window and the sampling rate.
-    static let maximumSamples = 400
+    /// at most about 20,000 pair slopes whatever the window and the sampling rate.
+    static let maximumSamples = 200
 
     /// The fit of `points` (oldest first), with its level at `origin`; nil unless at least two
     /// samples are at different times.
