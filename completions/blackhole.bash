@@ -298,7 +298,7 @@ _blackhole_telemetry_metrics() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --version -h --help)
     repeating_options=(--labels)
-    non_repeating_options=(--db --config --log-level --log-format --since)
+    non_repeating_options=(--db --config --log-level --log-format --since --forecast)
     __blackhole_offer_flags_options 1
 
     # Offer option value completions
@@ -323,6 +323,9 @@ _blackhole_telemetry_metrics() {
         return
         ;;
     '--labels')
+        return
+        ;;
+    '--forecast')
         return
         ;;
     esac

@@ -32,7 +32,7 @@ function __blackhole_parse_tokens -S
             case 'health'
                 __blackhole_parse_subcommand 0 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'log-level=' 'log-format=' 'probe' 'version' 'h/help'
             case 'metrics'
-                __blackhole_parse_subcommand 1 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'log-level=' 'log-format=' 'since=' 'labels=+' 'version' 'h/help'
+                __blackhole_parse_subcommand 1 'db=' 'config=' 'json' 'no-color' 'utc' 'q/quiet' 'v/verbose' 'log-level=' 'log-format=' 'since=' 'labels=+' 'forecast=' 'version' 'h/help'
             case 'alerts'
                 __blackhole_parse_subcommand 0 'version' 'h/help'
                 switch $unparsed_tokens[1]
@@ -223,6 +223,7 @@ complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_op
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" log-format' -l 'log-format' -d 'Log records as text, or as JSON lines for journald or Loki.' -rfka 'text json'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" since' -l 'since' -d 'Start of the range: 30s, 5m, 1h, 2d or an RFC 3339 time.' -rfka ''
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics"' -l 'labels' -d 'Only series with these labels (k=v, comma-separated or repeated).' -rfka ''
+complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" forecast' -l 'forecast' -d 'Extend each series\' trend over the range this far ahead (e.g. 24h): the expected value, when it reaches each alert rule\'s threshold, and a sparkline of both.' -rfka ''
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" version' -l 'version' -d 'Show the version.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry metrics" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'blackhole' -n '__blackhole_should_offer_completions_for_flags_or_options "blackhole telemetry alerts" version' -l 'version' -d 'Show the version.'

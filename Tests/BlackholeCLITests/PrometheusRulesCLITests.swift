@@ -38,6 +38,25 @@ import TestSupport
         #expect(oddRules.stdout.contains("#   no_zone: label \"zone\" must be empty"))
     }
 
+    @Test func promtoolAcceptsForecastRulesAndAnomaliesAreListedAsLeftOut() throws {
+        defer { cli.cleanUp() }
+        let config = cli.write("forecast.yaml", """
+            alert_rules:
+              - { id: disk_fills_soon, metric: system.disk.free_percent, condition: forecast, window: 6h, horizon: 4h,
+                  threshold: 5, duration: 10m, labels: { path: / } }
+              - { id: memory_climbs, metric: system.memory.usage_percent, condition: forecast, window: 1h30m, horizon: 30m,
+                  threshold: 95, direction: up }
+              - { id: queue_unusual, metric: app.queue.depth, condition: anomaly, window: 6h }
+            """)
+        let generated = try cli.run("telemetry", "alerts", "rules", "--format", "prometheus", "--config", config)
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let checked = try promtool(cli.write("forecast.rules.yml", generated.stdout))
+        #expect(checked.status == 0 && checked.stdout.contains("SUCCESS: 2 rules found"),
+                "promtool: \(checked.stdout)\(checked.stderr)\n\(generated.stdout)")
+        #expect(generated.stdout.contains("expr: predict_linear(system_memory_usage_percent[1h30m], 1800) >= 95"), "\(generated.stdout)")
+        #expect(generated.stdout.contains("#   queue_unusual: an anomaly is judged on the window's median and median absolute deviation"))
+    }
+
     @Test func textStaysTheDefaultAndABadFormatIsOneLine() throws {
         defer { cli.cleanUp() }
         let none = try cli.run("telemetry", "alerts", "rules")

@@ -90,9 +90,43 @@ import Testing
             "c.yaml:5:20: p2p.min_connections: must be a whole number",
             "c.yaml:6:9: p2p.mdns: must be true or false",
             "c.yaml:8:16: tracing.sample_rate: must be between 0 and 1",
-            "c.yaml:12:16: alert_rules[0].condition: \"above\" is not one of gt, lt, eq, ne",
+            "c.yaml:12:16: alert_rules[0].condition: \"above\" is not one of gt, lt, eq, ne, forecast, anomaly",
             "c.yaml:13:16: alert_rules[0].threshold: must be a number",
         ])
+    }
+
+    @Test func historyRulesNeedTheirKeysAndRefuseTheOthers() {
+        let found = problems("""
+            storage:
+              retention: { metrics: 12h }
+            alert_rules:
+              - { id: a, metric: m, condition: forecast, threshold: 5 }
+              - { id: b, metric: m, condition: forecast, threshold: 5, window: 5m, horizon: 0s, direction: sideways, min_samples: 2 }
+              - { id: c, metric: m, condition: forecast, threshold: 5, window: 1d, horizon: 4h }
+              - { id: d, metric: m, condition: gt, threshold: 5, window: 6h, horizon: 1h, direction: up, min_samples: 5 }
+              - { id: e, metric: m, condition: anomaly, threshold: 5, window: 6h, horizon: 1h, sensitivity: 0, direction: both }
+              - { id: f, metric: m, condition: forecast, threshold: 5, window: 6h, horizon: 1h, sensitivity: 3 }
+              - { id: g, metric: m, condition: anomaly, sensitivity: -1 }
+            """)
+        #expect(found == [
+            "c.yaml:4:5: alert_rules[0]: window is required with condition forecast (the history judged, e.g. 6h)",
+            "c.yaml:4:5: alert_rules[0]: horizon is required with condition forecast (how far ahead, e.g. 4h)",
+            "c.yaml:5:68: alert_rules[1].window: must be at least 10m: a shorter history is noise",
+            "c.yaml:5:81: alert_rules[1].horizon: must be longer than 0s",
+            "c.yaml:5:96: alert_rules[1].direction: \"sideways\" is not one of up, down, both",
+            "c.yaml:5:119: alert_rules[1].min_samples: must be at least 3",
+            "c.yaml:6:68: alert_rules[2].window: 1d is longer than storage.retention.metrics (12h): the older samples are gone",
+            "c.yaml:7:62: alert_rules[3].window: applies only to condition forecast and anomaly, not gt",
+            "c.yaml:7:75: alert_rules[3].horizon: applies only to condition forecast, not gt",
+            "c.yaml:7:90: alert_rules[3].direction: applies only to condition forecast and anomaly, not gt",
+            "c.yaml:7:107: alert_rules[3].min_samples: applies only to condition forecast and anomaly, not gt",
+            "c.yaml:8:56: alert_rules[4].threshold: does not apply to condition anomaly: sensitivity says how far from normal is abnormal",
+            "c.yaml:8:80: alert_rules[4].horizon: applies only to condition forecast, not anomaly",
+            "c.yaml:8:97: alert_rules[4].sensitivity: must be more than 0 (robust standard deviations from the median, e.g. 4)",
+            "c.yaml:9:98: alert_rules[5].sensitivity: applies only to condition anomaly, not forecast",
+            "c.yaml:10:5: alert_rules[6]: window is required with condition anomaly (the history judged, e.g. 6h)",
+            "c.yaml:10:58: alert_rules[6].sensitivity: must be more than 0 (robust standard deviations from the median, e.g. 4)",
+        ], "\(found)")
     }
 
     @Test func malformedYAMLIsOneLocatedProblem() {
@@ -249,6 +283,17 @@ import Testing
         config.notificationChannels[0].fallbackAfter = 90
         config.serve.tlsCert = "/etc/blackhole/tls/node.pem"
         config.serve.tlsKey = "/etc/blackhole/tls/node.key"
+        var forecast = AlertRule(id: "disk_fills_soon", name: "Disk fills soon", metric: "system.disk.free_percent",
+                                 condition: .forecast, threshold: 5, duration: 600, window: 6 * 3600, horizon: 4 * 3600 + 90)
+        forecast.direction = .down
+        forecast.minSamples = 20
+        var inferred = forecast
+        inferred.id = "disk_trend"
+        inferred.direction = nil
+        var anomaly = AlertRule(id: "queue_unusual", name: "Queue unusual", metric: "app.queue.depth", condition: .anomaly,
+                                threshold: 0, window: 3 * 3600, sensitivity: 3.5, minSamples: 40)
+        anomaly.direction = .up
+        config.alertRules += [forecast, inferred, anomaly]
         let shown = ConfigReport(source: nil, database: "/db", config: config).renderText(TextStyle())
         let body = shown.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
         let (again, problems) = ConfigDecoding.decode(yaml: body)

@@ -28,6 +28,23 @@ import Yams
         #expect(expr(rule) == "service_health_status{service=\"storage\"} \(symbol) 0.5")
     }
 
+    @Test func aForecastIsPredictLinearAndSaysItIsLeastSquares() throws {
+        var rule = AlertRule(id: "disk_fills_soon", name: "Disk fills soon", metric: "system.disk.free_percent", condition: .forecast,
+                             threshold: 5, duration: 600, labels: ["path": "/"], window: 6 * 3600, horizon: 4 * 3600)
+        let series = #"system_disk_free_percent{path="/"}[6h]"#
+        #expect(expr(rule) == "(predict_linear(\(series), 0) > 5 and predict_linear(\(series), 14400) <= 5) "
+            + "or (predict_linear(\(series), 0) < 5 and predict_linear(\(series), 14400) >= 5)")
+        rule.direction = .down
+        #expect(expr(rule) == "predict_linear(\(series), 14400) <= 5")
+        rule.direction = .up
+        #expect(expr(rule) == "predict_linear(\(series), 14400) >= 5")
+        let text = PrometheusRules.file(rules: [rule], staleness: 300, compositeFamilies: [])
+        #expect(text.contains("# disk_fills_soon: predict_linear fits least squares; blackhole fits Theil-Sen"), "\(text)")
+        let parsed = try rules(text)
+        #expect((parsed.first?["annotations"] as? [String: String])?["description"]
+            == "system.disk.free_percent trends to 5 within 4h (fitted value in 4h: {{ $value }})")
+    }
+
     @Test func oneAlertingRulePerRuleWithForLabelsAndAnnotations() throws {
         var cpu = AlertRule(id: "high_cpu_usage", name: "High CPU Usage", metric: "system.cpu.usage_percent", condition: .gt,
                             threshold: 80, duration: 150, severity: .warning)

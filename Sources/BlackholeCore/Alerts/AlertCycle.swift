@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-/// One evaluation of every rule against the store, as one transaction: read the alert state and
-/// the newest samples, evaluate, plan notifications, write the new state, the history and the
+/// One evaluation of every rule against the store, as one transaction: read the alert state, the
+/// newest samples and, for the rules that read history, their metrics' samples over their windows, evaluate, plan notifications, write the new state, the history and the
 /// outbox together. Overlapping runs (cron beside `serve`) queue on the write lock, so the
 /// second sees what the first decided and nothing is announced twice.
 public struct AlertCycle: Sendable {
@@ -19,10 +19,11 @@ public struct AlertCycle: Sendable {
     public func run(rootCauses: [String: String] = [:]) throws -> AlertEvaluator.Result {
         let now = clock.now()
         return try store.write { db in
-            let names = Set(config.rules.map(\.metric))
+            let names = Set(config.rules.filter { !$0.condition.readsHistory }.map(\.metric))
             let latest = try MetricStore.latest(db, names: names)
+            let history = try MetricStore.history(db, rules: config.rules, now: now)
             let evaluation = AlertEvaluator.evaluate(
-                rules: config.rules, latest: latest, active: try AlertStore.active(db), now: now,
+                rules: config.rules, latest: latest, history: history, active: try AlertStore.active(db), now: now,
                 staleness: config.alerting.staleness, rootCauses: rootCauses)
             let plan = NotificationPlanner.plan(
                 evaluation, rules: config.rules, channels: config.notificationChannels,

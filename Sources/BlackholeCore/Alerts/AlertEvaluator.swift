@@ -12,28 +12,29 @@ public enum AlertEvaluator {
 
     /// - Parameters:
     ///   - latest: the newest sample of every series.
+    ///   - history: the samples of the series that history-reading rules (`forecast`, `anomaly`) watch,
+    ///     over at least their windows.
     ///   - staleness: a series whose newest sample is older than this is gone.
     ///   - rootCauses: by service, the unhealthy dependency to name in that service's alerts.
-    public static func evaluate(rules: [AlertRule], latest: [Sample], active: [ActiveAlert], now: Date,
-                                staleness: TimeInterval, rootCauses: [String: String] = [:]) -> Result {
+    public static func evaluate(rules: [AlertRule], latest: [Sample], history: [SeriesKey: [Point]] = [:], active: [ActiveAlert],
+                                now: Date, staleness: TimeInterval, rootCauses: [String: String] = [:]) -> Result {
         var previous = Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0) })
         var next: [ActiveAlert] = []
         var transitions: [AlertTransition] = []
         for rule in rules {
-            let present = latest.filter {
-                $0.name == rule.metric && SeriesKey($0.name, labels: $0.labels).matches(rule.labels)
-                    && now.timeIntervalSince($0.time) <= staleness
-            }
-            for sample in present where holds(rule.condition, sample.value, rule.threshold) {
-                let id = ActiveAlert.fingerprint(ruleID: rule.id, labels: sample.labels)
+            for finding in findings(rule, latest: latest, history: history, now: now, staleness: staleness) {
+                let id = ActiveAlert.fingerprint(ruleID: rule.id, labels: finding.labels)
                 var alert = previous.removeValue(forKey: id) ?? ActiveAlert(
-                    id: id, ruleID: rule.id, metric: rule.metric, labels: sample.labels, severity: rule.severity,
-                    phase: .pending, value: sample.value, activeSince: now, firedAt: nil, lastSeen: now, count: 0,
+                    id: id, ruleID: rule.id, metric: rule.metric, labels: finding.labels, severity: rule.severity,
+                    phase: .pending, value: finding.value, activeSince: now, firedAt: nil, lastSeen: now, count: 0,
                     message: "", lastNotifiedAt: nil, acknowledgedAt: nil, escalatedAt: nil)
-                alert.value = sample.value
+                alert.value = finding.value
                 alert.lastSeen = now
                 alert.severity = rule.severity
-                alert.message = message(rule, sample, rootCause: sample.labels["service"].flatMap { rootCauses[$0] })
+                alert.message = "\(rule.name): \(SeriesKey(rule.metric, labels: finding.labels).text) \(finding.detail)"
+                if let rootCause = finding.labels["service"].flatMap({ rootCauses[$0] }) {
+                    alert.message += "; probable root cause: \(rootCause) is unhealthy"
+                }
                 let fires = alert.phase == .pending && now.timeIntervalSince(alert.activeSince) >= rule.duration
                 if fires {
                     alert.phase = .firing
@@ -52,19 +53,52 @@ public enum AlertEvaluator {
         return Result(active: next, transitions: transitions)
     }
 
+    /// A series for which a rule's condition holds: the alert's value, and what the message says
+    /// after the series' name.
+    struct Finding {
+        var labels: [String: String]
+        var value: Double
+        var detail: String
+    }
+
+    /// The present series (newest sample no older than `staleness`) of the rule's metric and
+    /// labels for which its condition holds. A `forecast` alert's value is the seconds until the
+    /// trend reaches the threshold (0 when it is already past); an `anomaly` alert's, the series' latest level (the
+    /// median of its newest samples).
+    static func findings(_ rule: AlertRule, latest: [Sample], history: [SeriesKey: [Point]], now: Date,
+                         staleness: TimeInterval) -> [Finding] {
+        guard rule.condition.readsHistory else {
+            return latest.filter {
+                $0.name == rule.metric && SeriesKey($0.name, labels: $0.labels).matches(rule.labels)
+                    && now.timeIntervalSince($0.time) <= staleness && holds(rule.condition, $0.value, rule.threshold)
+            }.map { sample in
+                Finding(labels: sample.labels, value: sample.value,
+                        detail: "= \(NumberText.format(sample.value)) (\(rule.condition.symbol) \(NumberText.format(rule.threshold)))")
+            }
+        }
+        return history.keys.sorted().compactMap { key in
+            guard key.name == rule.metric, key.matches(rule.labels), let points = history[key],
+                  let newest = points.last(where: { $0.time <= now }), now.timeIntervalSince(newest.time) <= staleness
+            else { return nil }
+            let series = SeriesHistory(points, window: rule.window, now: now)
+            if rule.condition == .anomaly {
+                guard let anomaly = Anomaly(rule: rule, history: series), anomaly.holds else { return nil }
+                return Finding(labels: key.labels, value: anomaly.value, detail: anomaly.summary)
+            }
+            guard let forecast = Forecast(rule: rule, history: series), forecast.holds, let crossing = forecast.crossing
+            else { return nil }
+            return Finding(labels: key.labels, value: max(0, crossing.timeIntervalSince(now)), detail: forecast.summary)
+        }
+    }
+
+    /// Whether one value meets a threshold condition; a history-reading one never holds on one value.
     public static func holds(_ condition: AlertCondition, _ value: Double, _ threshold: Double) -> Bool {
         switch condition {
         case .gt: value > threshold
         case .lt: value < threshold
         case .eq: value == threshold
         case .ne: value != threshold
+        case .forecast, .anomaly: false
         }
-    }
-
-    static func message(_ rule: AlertRule, _ sample: Sample, rootCause: String?) -> String {
-        var text = "\(rule.name): \(SeriesKey(sample.name, labels: sample.labels).text) = \(NumberText.format(sample.value)) "
-            + "(\(rule.condition.symbol) \(NumberText.format(rule.threshold)))"
-        if let rootCause { text += "; probable root cause: \(rootCause) is unhealthy" }
-        return text
     }
 }

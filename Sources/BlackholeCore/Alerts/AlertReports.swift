@@ -84,12 +84,28 @@ public struct AlertRulesReport: Report {
         public let metric: String
         public let condition: AlertCondition
         public let threshold: Double
+        /// `forecast`: how far ahead.
+        public let horizon: TimeInterval?
         public let duration: TimeInterval
         public let severity: AlertSeverity
         public let series: [SeriesState]
 
         enum CodingKeys: String, CodingKey {
-            case id, name, metric, condition, threshold, duration = "duration_seconds", severity, series
+            case id, name, metric, condition, threshold, horizon = "horizon_seconds", duration = "duration_seconds", severity, series
+        }
+
+        /// Every key always there: `horizon_seconds` is null but for a forecast.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(name, forKey: .name)
+            try container.encode(metric, forKey: .metric)
+            try container.encode(condition, forKey: .condition)
+            try container.encode(threshold, forKey: .threshold)
+            try container.encode(horizon, forKey: .horizon)
+            try container.encode(duration, forKey: .duration)
+            try container.encode(severity, forKey: .severity)
+            try container.encode(series, forKey: .series)
         }
     }
 
@@ -107,7 +123,7 @@ public struct AlertRulesReport: Report {
                                    since: alert.map { $0.phase == .firing ? $0.firedAt ?? $0.activeSince : $0.activeSince })
             }
             return RuleState(id: rule.id, name: rule.name, metric: rule.metric, condition: rule.condition, threshold: rule.threshold,
-                             duration: rule.duration, severity: rule.severity, series: series)
+                             horizon: rule.condition == .forecast ? rule.horizon : nil, duration: rule.duration, severity: rule.severity, series: series)
         }
     }
 
@@ -121,7 +137,9 @@ public struct AlertRulesReport: Report {
         var table = Table([("RULE", .left), ("CONDITION", .left), ("FOR", .right), ("SEVERITY", .left), ("SERIES", .left),
                            ("VALUE", .right), ("STATE", .left)])
         for rule in rules {
-            let condition = "\(rule.metric) \(rule.condition.rawValue) \(NumberText.format(rule.threshold))"
+            var condition = "\(rule.metric) \(rule.condition.rawValue)"
+            if rule.condition != .anomaly { condition += " \(NumberText.format(rule.threshold))" }
+            if let horizon = rule.horizon { condition += " within \(DurationText.format(horizon))" }
             let head = [Table.Cell(rule.id), Table.Cell(condition), Table.Cell(DurationText.format(rule.duration)), Table.Cell(rule.severity.rawValue)]
             if rule.series.isEmpty {
                 table.append(head + ["(no recent samples)", "", ""])

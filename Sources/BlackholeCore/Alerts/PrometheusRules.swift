@@ -23,6 +23,11 @@ public enum PrometheusRules {
             case .success(let expr):
                 alerting.append(alertingRule(rule, expr: expr))
                 let exposed = PrometheusText.plainName(rule.metric, compositeFamilies: compositeFamilies)
+                if rule.condition == .forecast {
+                    notes.append("# \(rule.id): predict_linear fits least squares; blackhole fits Theil-Sen (median of pair slopes), "
+                        + "so one wild sample moves this forecast more than blackhole's, and it does not wait for "
+                        + "\(rule.minSamples) samples over 3/4 of the \(DurationText.exact(rule.window)) window as blackhole does.")
+                }
                 if exposed != PrometheusText.metricName(rule.metric) {
                     notes.append("# \(rule.id): a histogram or summary named like \(rule.metric) is exposed too, so its series is "
                         + "\(exposed) on this node, and may not be on others: both names are matched.")
@@ -53,8 +58,12 @@ public enum PrometheusRules {
         return text
     }
 
-    /// `metric{label="value",...} > threshold` in the names `/metrics` uses.
+    /// `metric{label="value",...} > threshold` in the names `/metrics` uses; `predict_linear` for a forecast.
     static func expression(_ rule: AlertRule, compositeFamilies: Set<String>) -> Result<String, Unexpressible> {
+        if rule.condition == .anomaly {
+            return .failure(Unexpressible(reason: "an anomaly is judged on the window's median and median absolute deviation, "
+                + "which PromQL has no function for"))
+        }
         var matchers: [(name: String, key: String, value: String)] = []
         for (key, value) in rule.labels.sorted(by: { $0.key < $1.key }) {
             let name = PrometheusText.labelName(key)
@@ -77,7 +86,15 @@ public enum PrometheusRules {
             selectors.insert("__name__=~\"\(legal)|\(exposed)\"", at: 0)
             selector = "{" + selectors.joined(separator: ",") + "}"
         }
-        return .success("\(selector) \(rule.condition.symbol) \(PrometheusText.format(rule.threshold))")
+        let threshold = PrometheusText.format(rule.threshold)
+        guard rule.condition == .forecast else { return .success("\(selector) \(rule.condition.symbol) \(threshold)") }
+        let range = "\(selector)[\(DurationText.exact(rule.window))]"
+        let now = "predict_linear(\(range), 0)", ahead = "predict_linear(\(range), \(PrometheusText.format(rule.horizon)))"
+        switch rule.direction {
+        case .down: return .success("\(ahead) <= \(threshold)")
+        case .up: return .success("\(ahead) >= \(threshold)")
+        case .both, nil: return .success("(\(now) > \(threshold) and \(ahead) <= \(threshold)) or (\(now) < \(threshold) and \(ahead) >= \(threshold))")
+        }
     }
 
     static func alertingRule(_ rule: AlertRule, expr: String) -> ConfigTree {
@@ -85,6 +102,11 @@ public enum PrometheusRules {
             .filter { $0.0 != "severity" }.sorted { $0.0 < $1.0 }
         labels.append(("severity", .string(rule.severity.rawValue)))
         var description = "\(rule.metric) = {{ $value }} (\(rule.condition.symbol) \(NumberText.format(rule.threshold)))"
+        if rule.condition == .forecast {
+            let seen = rule.direction == .up || rule.direction == .down ? "in \(DurationText.format(rule.horizon))" : "now"
+            description = "\(rule.metric) trends to \(NumberText.format(rule.threshold)) within \(DurationText.format(rule.horizon)) "
+                + "(fitted value \(seen): {{ $value }})"
+        }
         if !rule.description.isEmpty { description = literal(rule.description) + ": " + description }
         return .map([
             ("alert", .string(rule.id)),

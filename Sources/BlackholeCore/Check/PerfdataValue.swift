@@ -2,8 +2,8 @@ import Foundation
 
 /// One value of the Nagios plugin line's performance data, written as the plugin guidelines say:
 /// `'label'=value[UOM];[warn];[crit];[min];[max]`. Warn and crit are the ranges of the `warning`
-/// and `critical` alert rules over the value's own series, so a monitoring system graphs the
-/// same thresholds blackhole alerts on.
+/// and `critical` threshold rules over the value's own series (a forecast is no range of the
+/// value), so a monitoring system graphs the same thresholds blackhole alerts on.
 public struct PerfdataValue: Sendable, Equatable {
     public var label: String
     public var value: Double
@@ -24,7 +24,8 @@ public struct PerfdataValue: Sendable, Equatable {
         // The guidelines' own example gives percentages their bounds.
         let percent = unit == "%"
         func range(_ severity: AlertSeverity) -> String {
-            Self.range(rules.filter { $0.severity == severity && $0.metric == series.name && series.matches($0.labels) },
+            Self.range(rules.filter { $0.severity == severity && $0.metric == series.name && series.matches($0.labels)
+                                      && !$0.condition.readsHistory },
                        fromZero: percent)
         }
         var fields = [range(.warning), range(.critical), percent ? "0" : "", percent ? "100" : ""]

@@ -17,6 +17,11 @@ public struct Summary: Codable, Sendable, Equatable {
         p95 = Summary.percentile(sorted, 0.95)
     }
 
+    /// The middle value (the mean of the two middle ones for an even count); 0 for none.
+    public static func median(_ values: [Double]) -> Double {
+        percentile(values.sorted(), 0.5)
+    }
+
     /// Linear interpolation between closest ranks (NumPy's default), on sorted values.
     public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         guard sorted.count > 1 else { return sorted.first ?? 0 }
@@ -30,8 +35,9 @@ public struct Summary: Codable, Sendable, Equatable {
 public enum Sparkline {
     private static let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    /// Values in time order squeezed into at most `width` characters (bucket averages).
-    public static func render(_ values: [Double], width: Int = 40) -> String {
+    /// Values in time order squeezed into at most `width` characters (bucket averages), scaled
+    /// to `range` when given (so two sparklines compare), else to their own lowest and highest.
+    public static func render(_ values: [Double], width: Int = 40, range: ClosedRange<Double>? = nil) -> String {
         guard !values.isEmpty, width > 0 else { return "" }
         let bucketCount = Swift.min(width, values.count)
         let buckets: [Double] = (0..<bucketCount).map { bucket in
@@ -40,8 +46,8 @@ public enum Sparkline {
             let slice = values[start..<end]
             return slice.reduce(0, +) / Double(slice.count)
         }
-        let low = buckets.min()!, high = buckets.max()!
+        let low = range?.lowerBound ?? buckets.min()!, high = range?.upperBound ?? buckets.max()!
         guard high > low else { return String(repeating: bars[3], count: buckets.count) }
-        return String(buckets.map { bars[Int((($0 - low) / (high - low) * 7).rounded())] })
+        return String(buckets.map { bars[Int(((Swift.min(high, Swift.max(low, $0)) - low) / (high - low) * 7).rounded())] })
     }
 }

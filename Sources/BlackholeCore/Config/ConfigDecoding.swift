@@ -38,6 +38,13 @@ enum ConfigDecoding {
             }
         }
         crossCheck(located)
+        for (rule, node) in located.rules where rule.condition.readsHistory {
+            let retention = config.storage.retention[.metrics] ?? DataKind.metrics.defaultRetention
+            guard rule.window > retention else { continue }
+            let at = node.mapping()?.first { $0.key == "window" }?.value ?? node
+            at.problem("\(DurationText.format(rule.window)) is longer than storage.retention.metrics (\(DurationText.format(retention))): "
+                + "the older samples are gone")
+        }
         return (config, problems.items.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
     }
 
@@ -280,15 +287,19 @@ enum ConfigDecoding {
 
     private static func decodeRule(_ value: YAMLValue) -> AlertRule? {
         let keys = ["id", "name", "description", "metric", "condition", "threshold", "duration", "severity",
-                    "labels", "notification_channels", "escalate_after", "escalation_channels"]
+                    "labels", "notification_channels", "escalate_after", "escalation_channels"] + historyKeys.map(\.key)
         guard let entries = value.mapping(known: keys) else { return nil }
         let fields = Dictionary(entries, uniquingKeysWith: { first, _ in first })
-        for required in ["id", "metric", "condition", "threshold"] where fields[required] == nil {
-            value.problem("\(required) is required")
-        }
         // Read every field before giving up, so each bad one is reported.
         let id = fields["id"]?.string(), metric = fields["metric"]?.string()
-        let condition = fields["condition"]?.oneOf(AlertCondition.self), threshold = fields["threshold"]?.double()
+        let condition = fields["condition"]?.oneOf(AlertCondition.self)
+        // An anomaly's range is the series' own.
+        let measured = condition == .anomaly
+        for required in ["id", "metric", "condition"] + (measured ? [] : ["threshold"]) where fields[required] == nil {
+            value.problem("\(required) is required")
+        }
+        if measured { fields["threshold"]?.problem("does not apply to condition anomaly: sensitivity says how far from normal is abnormal") }
+        let threshold = measured ? 0 : fields["threshold"]?.double()
         guard let id, let metric, let condition, let threshold else { return nil }
         var rule = AlertRule(id: id, name: id, metric: metric, condition: condition, threshold: threshold)
         rule.name = fields["name"]?.string() ?? id
@@ -299,7 +310,51 @@ enum ConfigDecoding {
         rule.notificationChannels = fields["notification_channels"]?.strings() ?? []
         rule.escalateAfter = fields["escalate_after"].flatMap(positive) ?? rule.escalateAfter
         rule.escalationChannels = fields["escalation_channels"]?.strings() ?? []
+        decodeHistory(fields, of: value, into: &rule)
         return rule
+    }
+
+    /// The keys of the rules that read a series' history, with the conditions that take each.
+    static let historyKeys: [(key: String, conditions: [AlertCondition])] = [
+        ("window", [.forecast, .anomaly]), ("horizon", [.forecast]), ("direction", [.forecast, .anomaly]),
+        ("sensitivity", [.anomaly]), ("min_samples", [.forecast, .anomaly]),
+    ]
+
+    /// `window`, `horizon`, `direction`, `sensitivity` and `min_samples`: required or refused as the condition says.
+    private static func decodeHistory(_ fields: [String: YAMLValue], of value: YAMLValue, into rule: inout AlertRule) {
+        for (key, conditions) in historyKeys where !conditions.contains(rule.condition) {
+            let names = conditions.map(\.rawValue).joined(separator: " and ")
+            fields[key]?.problem("applies only to condition \(names), not \(rule.condition.rawValue)")
+        }
+        guard rule.condition.readsHistory else { return }
+        let condition = rule.condition.rawValue
+        rule.minSamples = rule.condition.defaultMinSamples
+        if let node = fields["window"] {
+            if let window = node.duration() {
+                if window < AlertRule.minimumWindow {
+                    node.problem("must be at least \(DurationText.format(AlertRule.minimumWindow)): a shorter history is noise")
+                }
+                rule.window = window
+            }
+        } else {
+            value.problem("window is required with condition \(condition) (the history judged, e.g. 6h)")
+        }
+        if rule.condition == .forecast {
+            if let node = fields["horizon"] {
+                rule.horizon = positive(node) ?? 0
+            } else {
+                value.problem("horizon is required with condition \(condition) (how far ahead, e.g. 4h)")
+            }
+        }
+        rule.direction = fields["direction"]?.oneOf(TrendDirection.self)
+        if rule.condition == .anomaly, let node = fields["sensitivity"], let sensitivity = node.double() {
+            if sensitivity <= 0 { node.problem("must be more than 0 (robust standard deviations from the median, e.g. 4)") }
+            rule.sensitivity = sensitivity
+        }
+        if let node = fields["min_samples"], let count = node.int() {
+            if count < 3 { node.problem("must be at least 3") }
+            rule.minSamples = count
+        }
     }
 
     /// The string (`${NAME}` expanded), with a located problem unless it is an http(s) URL with a

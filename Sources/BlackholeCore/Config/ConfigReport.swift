@@ -56,7 +56,8 @@ indirect enum ConfigTree: Encodable {
 
     var yaml: Node {
         switch self {
-        case .string(let text): Node(text, Tag(.str))
+        // Quoted when empty: a bare empty value reads back as null.
+        case .string(let text): Node(text, Tag(.str), text.isEmpty ? .singleQuoted : .any)
         case .number(let value): Node(NumberText.format(value), Tag(.float))
         case .integer(let value): Node(String(value), Tag(.int))
         case .bool(let value): Node(value ? "true" : "false", Tag(.bool))
@@ -119,10 +120,18 @@ enum ConfigDocument {
         }
 
         let rules: [ConfigTree] = config.alertRules.map { rule in
-            .map([
+            var entries: [(String, ConfigTree)] = [
                 ("id", .string(rule.id)), ("name", .string(rule.name)), ("description", .string(rule.description)),
                 ("metric", .string(rule.metric)), ("condition", .string(rule.condition.rawValue)),
-                ("threshold", .number(rule.threshold)), ("duration", duration(rule.duration)),
+            ]
+            if rule.condition != .anomaly { entries.append(("threshold", .number(rule.threshold))) }
+            if rule.condition.readsHistory { entries.append(("window", duration(rule.window))) }
+            if rule.condition == .forecast { entries.append(("horizon", duration(rule.horizon))) }
+            if let direction = rule.direction { entries.append(("direction", .string(direction.rawValue))) }
+            if rule.condition == .anomaly { entries.append(("sensitivity", .number(rule.sensitivity))) }
+            if rule.condition.readsHistory { entries.append(("min_samples", .integer(rule.minSamples))) }
+            return .map(entries + [
+                ("duration", duration(rule.duration)),
                 ("severity", .string(rule.severity.rawValue)), ("labels", labels(rule.labels)),
                 ("notification_channels", strings(rule.notificationChannels)),
                 ("escalate_after", duration(rule.escalateAfter)),

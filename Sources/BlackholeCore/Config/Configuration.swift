@@ -181,7 +181,12 @@ public enum TracePattern: String, CaseIterable, Sendable, Codable {
 }
 
 public enum AlertCondition: String, CaseIterable, Sendable, Codable {
+    /// The newest sample compared with `threshold`.
     case gt, lt, eq, ne
+    /// The series' trend, fitted over `window`, reaches `threshold` within `horizon`.
+    case forecast
+    /// The newest sample is outside the series' own normal range over `window`.
+    case anomaly
 
     /// As messages and PromQL write it.
     public var symbol: String {
@@ -190,8 +195,22 @@ public enum AlertCondition: String, CaseIterable, Sendable, Codable {
         case .lt: "<"
         case .eq: "=="
         case .ne: "!="
+        case .forecast, .anomaly: rawValue
         }
     }
+
+    /// Whether the rule judges the series' samples over its `window` rather than the newest one.
+    public var readsHistory: Bool { self == .forecast || self == .anomaly }
+
+    /// Fewer samples than this in the window judge nothing, unless the rule says `min_samples`:
+    /// a median and its spread need more than a trend does.
+    public var defaultMinSamples: Int { self == .anomaly ? 30 : 10 }
+}
+
+/// Which way a `forecast` rule's crossing goes (`up` or `down`), or which departures an
+/// `anomaly` rule watches for (`both` too).
+public enum TrendDirection: String, CaseIterable, Sendable, Codable {
+    case up, down, both
 }
 
 public enum AlertSeverity: String, CaseIterable, Sendable, Codable, Comparable {
@@ -220,6 +239,8 @@ public struct AlertingSettings: Sendable, Equatable {
 public struct AlertRule: Sendable, Equatable {
     /// The built-in rule on `service.remediation.exhausted`.
     public static let remediationExhausted = "remediation_exhausted"
+    /// The shortest `window` a history-reading rule may have.
+    public static let minimumWindow: TimeInterval = 600
 
     public var id: String
     public var name: String
@@ -235,6 +256,17 @@ public struct AlertRule: Sendable, Equatable {
     /// Critical alerts still unacknowledged this long after firing also go to `escalationChannels`.
     public var escalateAfter: TimeInterval = 900
     public var escalationChannels: [String] = []
+    /// `forecast` and `anomaly`: the history judged, ending now.
+    public var window: TimeInterval = 0
+    /// `forecast`: how far ahead the trend is extended.
+    public var horizon: TimeInterval = 0
+    /// `forecast`: the crossing watched for, nil for the way the fitted trend goes; `anomaly`:
+    /// the departures watched for, nil for both ways.
+    public var direction: TrendDirection?
+    /// `anomaly`: how many robust standard deviations from the window's median are abnormal.
+    public var sensitivity = 4.0
+    /// `forecast` and `anomaly`: a series with fewer samples in the window is not judged.
+    public var minSamples = 10
 }
 
 public struct NotificationChannel: Sendable, Equatable {

@@ -139,6 +139,30 @@ public enum StarterConfig {
         severity: "critical"
         notification_channels: ["webhook", "log"]
 
+      # Rules on a series' history over `window` (at least 10m, at most storage.retention.metrics);
+      # a series with fewer than min_samples samples there, or a quarter of it empty, is not judged.
+      # - id: "disk_fills_soon"
+      #   name: "Disk Fills Soon"
+      #   metric: "system.disk.usage_percent"
+      #   condition: "forecast"    # the trend over window (Theil-Sen) reaches threshold within horizon
+      #   window: "6h"
+      #   horizon: "4h"
+      #   threshold: 95
+      #   direction: "up"          # or down; without it, whichever way the trend goes
+      #   duration: "10m"
+      #   severity: "warning"
+      #   notification_channels: ["log"]
+      # - id: "load_unusual"
+      #   name: "Unusual Load"
+      #   metric: "system.cpu.load_average_1m"
+      #   condition: "anomaly"     # the newest samples' median outside the window's median
+      #   window: "6h"             # give or take `sensitivity` robust standard deviations
+      #   sensitivity: 4
+      #   direction: "up"          # up, down or both (default)
+      #   duration: "10m"
+      #   severity: "warning"
+      #   notification_channels: ["log"]
+
     # webhook: POSTs JSON; config: url, timeout, headers, min_severity, group (one POST per run for
     # all alerts that changed state). log: one JSON line per alert; config: path (default stderr),
     # min_severity. alertmanager: Alertmanager's API v2, every firing alert on every run and the

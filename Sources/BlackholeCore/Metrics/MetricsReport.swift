@@ -15,6 +15,19 @@ public enum MetricsQuery {
         let suggestion = series.isEmpty ? Suggestion.closest(to: name, in: try metrics.names().filter { $0 != name }) : nil
         return MetricSeriesReport(name: name, since: since, series: series, suggestion: suggestion)
     }
+
+    /// `metrics NAME --forecast HORIZON`: each series' Theil–Sen trend over `since`...`now`, extended
+    /// by `horizon`, with when it reaches the threshold of each rule on the series.
+    public static func forecast(_ metrics: MetricStore, name: String, labels: [String: String], since: Date, now: Date,
+                                horizon: TimeInterval, rules: [AlertRule]) throws -> MetricForecastReport {
+        let ranges = try metrics.range(name: name, labels: labels, from: since, to: now)
+        let series = ranges.keys.sorted().map { key in
+            MetricForecastReport.Series(key: key, points: ranges[key]!, now: now, horizon: horizon,
+                                        rules: rules.filter { $0.metric == name && key.matches($0.labels) && $0.condition != .anomaly })
+        }
+        let suggestion = series.isEmpty ? Suggestion.closest(to: name, in: try metrics.names().filter { $0 != name }) : nil
+        return MetricForecastReport(name: name, since: since, now: now, horizon: horizon, series: series, suggestion: suggestion)
+    }
 }
 
 public struct MetricCatalogReport: Report {

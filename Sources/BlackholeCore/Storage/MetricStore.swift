@@ -137,23 +137,38 @@ public struct MetricStore: Sendable {
         }
     }
 
+    /// For the rules that read history, the samples of their metrics' series over the longest
+    /// window any of them has on that metric, ending `now`, oldest first: one indexed range read
+    /// per metric, and nothing at all without such rules.
+    static func history(_ db: Database, rules: [AlertRule], now: Date) throws -> [SeriesKey: [Point]] {
+        var windows: [String: TimeInterval] = [:]
+        for rule in rules where rule.condition.readsHistory {
+            windows[rule.metric] = max(windows[rule.metric] ?? 0, rule.window)
+        }
+        var result: [SeriesKey: [Point]] = [:]
+        for (name, window) in windows {
+            result.merge(try range(db, name: name, from: now - window, to: now), uniquingKeysWith: { first, _ in first })
+        }
+        return result
+    }
+
     /// Every sample of the matching series between `from` and `to`, oldest first.
     public func range(name: String, labels filter: [String: String] = [:], from: Date, to: Date) throws -> [SeriesKey: [Point]] {
-        try store.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT s.labels, m.time_ms, m.value
-                FROM metric_series s JOIN metric_samples m ON m.series_id = s.id
-                WHERE s.name = ? AND m.time_ms BETWEEN ? AND ?
-                ORDER BY s.id, m.time_ms
-                """, arguments: [name, Self.milliseconds(from), Self.milliseconds(to)])
-            var result: [SeriesKey: [Point]] = [:]
-            for row in rows {
-                let key = SeriesKey(name: name, labelsJSON: row[0])
-                guard key.matches(filter) else { continue }
-                result[key, default: []].append(Point(time: Self.date(row[1]), value: row[2]))
-            }
-            return result
+        try store.read { db in try Self.range(db, name: name, from: from, to: to).filter { $0.key.matches(filter) } }
+    }
+
+    static func range(_ db: Database, name: String, from: Date, to: Date) throws -> [SeriesKey: [Point]] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT s.labels, m.time_ms, m.value
+            FROM metric_series s JOIN metric_samples m ON m.series_id = s.id
+            WHERE s.name = ? AND m.time_ms BETWEEN ? AND ?
+            ORDER BY s.id, m.time_ms
+            """, arguments: [name, milliseconds(from), milliseconds(to)])
+        var result: [SeriesKey: [Point]] = [:]
+        for row in rows {
+            result[SeriesKey(name: name, labelsJSON: row[0]), default: []].append(Point(time: date(row[1]), value: row[2]))
         }
+        return result
     }
 
     /// Series with samples since `since`: how many, and the newest.
