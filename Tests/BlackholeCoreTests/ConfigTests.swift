@@ -247,6 +247,20 @@ import Testing
         #expect(Paths.database(flag: "/flag.db", environment: ["BLACKHOLE_DB": "/env.db"], config: config) == "/flag.db")
     }
 
+    @Test func headersMayComeFromAFile() throws {
+        let dir = TemporaryDirectory()
+        let good = dir.write("headers", "# for the receiver\nAuthorization: Bearer t0ken\n\nX-Scope:  ops \n")
+        let bad = dir.write("bad", "Authorization Bearer t0ken\n")
+        let (config, problems) = ConfigDecoding.decode(yaml: """
+            notification_channels:
+              - { name: a, type: webhook, config: { url: "http://127.0.0.1:1/", headers: { X-Scope: dev, X-Other: 1 }, headers_file: \(good) } }
+              - { name: b, type: alertmanager, config: { urls: ["http://127.0.0.1:1/"], headers_file: \(bad) } }
+            """, file: "c.yaml")
+        guard case .webhook(_, _, let headers) = config.notificationChannels[0].kind else { Issue.record("not a webhook"); return }
+        #expect(headers == ["Authorization": "Bearer t0ken", "X-Scope": "ops", "X-Other": "1"])
+        #expect(problems.map(\.description) == ["c.yaml:3:91: notification_channels[1].config.headers_file: line 1 of \(bad) is not a header (Name: value)"])
+    }
+
     @Test func secretsAreMasked() throws {
         #expect(SecretMask.url("https://hooks.example/T1/B2?token=abc&x=1") == "https://hooks.example/T1/B2?token=***&x=***")
         #expect(SecretMask.url("https://user:pw@hooks.example/x") == "https://user:***@hooks.example/x")

@@ -17,9 +17,9 @@ extension ConfigDecoding {
         let common = ["min_severity", "group"]
         let known: [String]
         switch type {
-        case "webhook": known = ["url", "url_file", "timeout", "headers"] + common
+        case "webhook": known = ["url", "url_file", "timeout", "headers", "headers_file"] + common
         case "log": known = ["path"] + common
-        case "alertmanager": known = ["urls", "timeout", "headers", "min_severity"]
+        case "alertmanager": known = ["urls", "timeout", "headers", "headers_file", "min_severity"]
         case "email":
             known = ["host", "port", "tls", "ca_file", "username", "password", "password_file", "from", "to", "timeout"] + common
         case "slack": known = ["url", "url_file", "timeout"] + common
@@ -37,7 +37,7 @@ extension ConfigDecoding {
         channel.fallback = fields["fallback"]?.string()
         if let after = fields["fallback_after"]?.duration() { channel.fallbackAfter = after }
         let timeout = settings["timeout"].flatMap(positive) ?? 10
-        let headers = settings["headers"]?.settingMap() ?? [:]
+        let headers = decodeHeaders(settings)
         switch type {
         case "log":
             channel.kind = .log(path: settings["path"]?.string())
@@ -137,6 +137,32 @@ extension ConfigDecoding {
             return nil
         }
         return text
+    }
+
+    /// `headers` (values with `${NAME}` expanded) and `headers_file`, a file of `Name: value`
+    /// lines (blank lines and `#` comments skipped) for headers that hold secrets; the file's
+    /// win. A bad line is named by its number, never shown: it may hold a token.
+    static func decodeHeaders(_ settings: [String: YAMLValue]) -> [String: String] {
+        var headers = settings["headers"]?.settingMap() ?? [:]
+        guard let node = settings["headers_file"], let path = node.setting() else { return headers }
+        let text: String
+        do {
+            text = try String(contentsOfFile: Paths.expand(path, environment: node.problems.environment), encoding: .utf8)
+        } catch {
+            node.problem("cannot read \(path): \(FileErrors.reason(error))")
+            return headers
+        }
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let colon = trimmed.firstIndex(of: ":"), colon != trimmed.startIndex,
+                  !trimmed[..<colon].contains(where: \.isWhitespace) else {
+                node.problem("line \(number + 1) of \(path) is not a header (Name: value)")
+                continue
+            }
+            headers[String(trimmed[..<colon])] = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return headers
     }
 
     /// A secret setting: `key` itself (`${NAME}` expanded from the environment) or `key_file`, a
