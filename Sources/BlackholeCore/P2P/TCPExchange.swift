@@ -14,22 +14,16 @@ enum TCPExchange {
 
     private static func blockingExchange(_ query: [UInt8], host: String, port: UInt16, timeout: Double) throws -> [UInt8] {
         let deadline = ContinuousClock.now + .nanoseconds(Int64(timeout * 1e9))
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw failure("socket") }
+        var address = try IPv4Socket.address(host, port)
+        let descriptor = try IPv4Socket.open(Int32(SOCK_STREAM.rawValue))
         defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            throw BlackholeError(.environment, "\(host) is not an IPv4 address")
-        }
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         let connected = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         if connected != 0 {
             guard errno == EINPROGRESS, wait(descriptor, for: Int16(POLLOUT), until: deadline) else {
-                throw failure("connect to \(host):\(port) over TCP")
+                throw IPv4Socket.failure("connect to \(host):\(port) over TCP")
             }
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
@@ -40,7 +34,7 @@ enum TCPExchange {
         while !outgoing.isEmpty {
             guard wait(descriptor, for: Int16(POLLOUT), until: deadline) else { throw timedOut(host, timeout) }
             let sent = send(descriptor, outgoing, outgoing.count, Int32(MSG_NOSIGNAL))
-            guard sent > 0 else { throw failure("send to \(host):\(port) over TCP") }
+            guard sent > 0 else { throw IPv4Socket.failure("send to \(host):\(port) over TCP") }
             outgoing.removeFirst(sent)
         }
         let header = try read(2, from: descriptor, until: deadline, host: host, timeout: timeout)
@@ -70,9 +64,5 @@ enum TCPExchange {
 
     private static func timedOut(_ host: String, _ timeout: Double) -> BlackholeError {
         BlackholeError(.environment, "no answer from \(host) over TCP within \(DurationText.format(timeout))")
-    }
-
-    private static func failure(_ what: String) -> BlackholeError {
-        BlackholeError(.environment, "\(what): \(String(cString: strerror(errno)))")
     }
 }

@@ -14,15 +14,9 @@ enum UDPExchange {
     }
 
     private static func blockingExchange(_ query: [UInt8], host: String, port: UInt16, timeout: Double, collect: Bool) throws -> [[UInt8]] {
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard descriptor >= 0 else { throw failure("socket") }
+        var address = try IPv4Socket.address(host, port)
+        let descriptor = try IPv4Socket.open(Int32(SOCK_DGRAM.rawValue))
         defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            throw BlackholeError(.environment, "\(host) is not an IPv4 address")
-        }
         if host.hasPrefix("224.") {
             var on: UInt8 = 1, ttl: UInt8 = 255
             setsockopt(descriptor, Int32(IPPROTO_IP), IP_MULTICAST_LOOP, &on, 1)
@@ -31,7 +25,7 @@ enum UDPExchange {
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(descriptor, query, query.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard sent == query.count else { throw failure("send to \(host):\(port)") }
+        guard sent == query.count else { throw IPv4Socket.failure("send to \(host):\(port)") }
         var answers: [[UInt8]] = []
         // A deadline for the socket's real wait: monotonic, so a wall-clock step cannot stretch or cut it.
         let deadline = ContinuousClock.now + .nanoseconds(Int64(timeout * 1e9))
@@ -46,9 +40,5 @@ enum UDPExchange {
             if !collect && !answers.isEmpty { break }
         }
         return answers
-    }
-
-    private static func failure(_ what: String) -> BlackholeError {
-        BlackholeError(.environment, "\(what): \(String(cString: strerror(errno)))")
     }
 }
