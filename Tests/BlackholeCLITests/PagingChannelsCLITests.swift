@@ -181,6 +181,21 @@ import TestSupport
         #expect(try await receivers.received("/v2/enqueue").isEmpty)
     }
 
+    @Test func aTestNotificationToPagerDutyResolvesItsIncident() async throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let receivers = try FixtureServer()
+        let config = cli.write("config.yaml", """
+            notification_channels:
+              - { name: pager, type: pagerduty, config: { routing_key: \(Self.routingKey), url: "\(receivers.url("/v2/enqueue"))" } }
+            """)
+        let tested = try cli.run("telemetry", "alerts", "channels", "test", "pager", "--config", config)
+        #expect(tested.status == 0 && tested.stdout.contains("its test incident was resolved at once"), "\(tested.stdout)\(tested.stderr)")
+        let events = try await receivers.received("/v2/enqueue")
+        #expect(events.map { $0["event_action"] as? String } == ["trigger", "resolve"], "\(events)")
+        #expect(Set(events.compactMap { $0["dedup_key"] as? String }).count == 1, "one incident: \(events)")
+    }
+
     @Test func aThrottledEventWaitsForTheNextRun() async throws {
         let cli = CLI()
         defer { cli.cleanUp() }

@@ -128,10 +128,13 @@ public enum ChannelTest {
         }
         let payload = NotificationPlanner.testPayload(channel: name, now: clock.now())
         let started = clock.now()
+        // PagerDuty opens an incident for the test: it is resolved at once, not left for someone to close.
+        var payloads = [payload]
+        if case .pagerduty = channel.kind { payloads.append(NotificationPlanner.testPayload(channel: name, now: started, resolved: true)) }
         let error: String? = try await withHTTPClient { http in
             let (sender, timeout) = notificationSenders(config, http: http)[name]!
             do {
-                try await sender.send(payload, timeout: timeout)
+                for payload in payloads { try await sender.send(payload, timeout: timeout) }
                 return nil
             } catch {
                 return BlackholeError.line(error)
@@ -139,6 +142,7 @@ public enum ChannelTest {
         }
         if let error { throw BlackholeError(.environment, "channel \(name): \(error)") }
         let took = DurationText.format(clock.now().timeIntervalSince(started))
-        return ActionReport(ok: true, message: "Delivered a test notification to \(name) (\(channel.kind.typeName), \(channel.kind.maskedTarget)) in \(took).")
+        return ActionReport(ok: true, message: "Delivered a test notification to \(name) (\(channel.kind.typeName), \(channel.kind.maskedTarget)) in \(took)"
+            + (payloads.count > 1 ? "; its test incident was resolved at once." : "."))
     }
 }

@@ -93,13 +93,15 @@ public enum NotificationPlanner {
     }
 
     /// What `alerts test` sends: an info alert that says it is a test.
-    public static func testPayload(channel: String, now: Date) -> Data {
+    /// A test notification for `channel`: firing, or (`resolved`) its resolution.
+    public static func testPayload(channel: String, now: Date, resolved: Bool = false) -> Data {
         let alert = ActiveAlert(
             id: ActiveAlert.fingerprint(ruleID: "blackhole_test", labels: ["channel": channel]), ruleID: "blackhole_test",
             metric: "blackhole.test", labels: ["channel": channel], severity: .info, phase: .firing, value: 1, activeSince: now,
             firedAt: now, lastSeen: now, count: 1, message: "Test notification from blackhole to channel \(channel)",
             lastNotifiedAt: nil, acknowledgedAt: nil, escalatedAt: nil)
-        return AlertPayload.encode(AlertPayload(Message(alert: alert, state: .firing, escalation: false, channels: [channel]), now: now))
+        return AlertPayload.encode(AlertPayload(Message(alert: alert, state: resolved ? .resolved : .firing, resolvedAt: resolved ? now : nil,
+                                                        escalation: false, channels: [channel]), now: now))
     }
 
     static func route(_ messages: [Message], channels: [NotificationChannel], now: Date) -> [Notification] {
