@@ -17,6 +17,9 @@ import Testing
 
     @Test func truncationIsSeenAndHostileAnswersRefused() throws {
         #expect(try DNSMessage(parsing: header(flags: 0x8380)).isTruncated)
+        // Truncated with its records cut short, as a resolver may send it: still just "truncated".
+        let cut = try DNSMessage(parsing: header(flags: 0x8380, records: 3) + [1, 0x61, 0, 0, 16])
+        #expect(cut.isTruncated && cut.records.isEmpty)
         #expect(try !DNSMessage(parsing: header()).isTruncated)
         // A name whose pointer points at itself.
         let loop = header(records: 1) + [0xC0, 12] + [0, 16, 0, 1, 0, 0, 0, 60, 0, 0]

@@ -289,7 +289,8 @@ public struct ChannelDeliveries: Sendable, Equatable {
     public var lastError: String?
     /// Notifications waiting in the outbox for it.
     public var pending = 0
-    /// Notifications delivered, failed (a try) and expired so far.
+    /// Notifications delivered, not delivered in a run (tried and failed, or not tried: the
+    /// channel failed earlier in that run) and expired so far.
     public var totals: [String: Int] = [:]
 }
 

@@ -126,8 +126,8 @@ public enum ChannelTest {
             throw BlackholeError(.usage, names.isEmpty ? "no channel \"\(name)\": no notification_channels are configured"
                                  : "no channel \"\(name)\"; channels: \(names.joined(separator: ", "))")
         }
-        let payload = NotificationPlanner.testPayload(channel: name, now: clock.now())
         let started = clock.now()
+        let payload = NotificationPlanner.testPayload(channel: name, now: started)
         // PagerDuty opens an incident for the test: it is resolved at once, not left for someone to close.
         var payloads = [payload]
         if case .pagerduty = channel.kind { payloads.append(NotificationPlanner.testPayload(channel: name, now: started, resolved: true)) }

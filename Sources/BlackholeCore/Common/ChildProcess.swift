@@ -109,34 +109,33 @@ public enum ChildProcess {
             return Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
         }
         var status: Int32 = 0
-        var end: BoundedRun.End?
+        var timedOut = false
         while waitpid(pid, &status, WNOHANG) == 0 {
             if elapsed() > timeout {
                 kill(-pid, SIGTERM)
                 while waitpid(pid, &status, WNOHANG) == 0 && elapsed() < timeout + killGrace {
                     try? await Task.sleep(nanoseconds: 10_000_000)
                 }
+                // The group, not only the leader: whatever it started, even once it went on SIGTERM.
                 kill(-pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                end = .timedOut
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                timedOut = true
                 break
             }
             try? await Task.sleep(nanoseconds: 5_000_000)
         }
-        if end == .timedOut {
-            kill(-pid, SIGKILL)  // what the leader left behind when it went on SIGTERM
-        } else {
-            switch Termination(status: status) {
-            case .exited(let code): end = .exited(code)
-            case .signalled(let signal): end = .signalled(signal)
-            }
+        let end: BoundedRun.End
+        switch (timedOut, Termination(status: status)) {
+        case (true, _): end = .timedOut
+        case (false, .exited(let code)): end = .exited(code)
+        case (false, .signalled(let signal)): end = .signalled(signal)
         }
         let size = Int((try? output.seekToEnd()) ?? 0)
         try? output.seek(toOffset: 0)
         let head = (try? output.read(upToCount: outputLimit)) ?? Data()
         try? output.seek(toOffset: UInt64(max(0, size - outputLimit)))
         let tail = (try? output.read(upToCount: outputLimit)) ?? Data()
-        return BoundedRun(end: end!, head: String(decoding: head, as: UTF8.self), tail: String(decoding: tail, as: UTF8.self),
+        return BoundedRun(end: end, head: String(decoding: head, as: UTF8.self), tail: String(decoding: tail, as: UTF8.self),
                           duration: elapsed())
     }
 

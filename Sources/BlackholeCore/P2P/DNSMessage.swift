@@ -59,6 +59,12 @@ public struct DNSMessage: Sendable, Equatable {
         let flags = try reader.u16()
         isResponse = flags & 0x8000 != 0
         isTruncated = flags & 0x0200 != 0
+        // What follows a truncated header may itself be cut anywhere: the answer is asked again
+        // over TCP, so nothing of it is read.
+        guard !isTruncated else {
+            records = []
+            return
+        }
         let questions = try reader.u16()
         let counts = try (0..<3).map { _ in try reader.u16() }
         guard counts.map(Int.init).reduce(0, +) <= Self.maxRecords else {

@@ -36,11 +36,13 @@ public struct PeerDiscovery: Sendable {
             throw BlackholeError(.environment, "/dnsaddr/\(host): no answer from the resolver \(nameserver) within \(DurationText.format(timeout))")
         }
         var message = try DNSMessage(parsing: datagram)
+        let otherQuestion = BlackholeError(.environment, "/dnsaddr/\(host): the resolver \(nameserver) answered another question")
+        guard message.id == id else { throw otherQuestion }
         if message.isTruncated {
             // More TXT records than a datagram holds: the whole answer comes over TCP.
             message = try DNSMessage(parsing: try await TCPExchange.exchange(query, host: nameserver, port: 53, timeout: timeout))
+            guard message.id == id else { throw otherQuestion }
         }
-        guard message.id == id else { throw BlackholeError(.environment, "/dnsaddr/\(host): the resolver \(nameserver) answered another question") }
         var resolved: [Multiaddr] = []
         for entry in Self.dnsaddrs(in: message.records, name: "_dnsaddr." + host)
         where address.peerID == nil || entry.peerID == address.peerID {

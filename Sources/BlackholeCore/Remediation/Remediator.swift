@@ -62,6 +62,7 @@ public struct Remediator: Sendable {
         var starts: [Start] = []
         var judged: [(ServiceSettings, Remediation)] = []
         try store.write { db in
+            var exhausted: [Sample] = []
             for service in services {
                 let status = health.services.first { $0.name == service.name }?.status ?? .unknown
                 let remediation = service.remediation!
@@ -75,12 +76,10 @@ public struct Remediator: Sendable {
                 }
                 try RemediationStore.save(db, service.name, state)
                 decisions.append(RemediationDecision(service: service.name, decision: kind, detail: detail))
+                exhausted.append(Sample("service.remediation.exhausted", kind == .exhausted ? 1 : 0,
+                                        labels: ["service": service.name, "criticality": service.criticality.rawValue], time: now))
             }
-            try MetricStore.insert(db, services.map { service in
-                let exhausted = decisions.first { $0.service == service.name }?.decision == .exhausted
-                return Sample("service.remediation.exhausted", exhausted ? 1 : 0,
-                              labels: ["service": service.name, "criticality": service.criticality.rawValue], time: now)
-            })
+            try MetricStore.insert(db, exhausted)
         }
         let finished = await withTaskGroup(of: Remediation.self) { group in
             for start in starts { group.addTask { await execute(start) } }
@@ -107,8 +106,6 @@ public struct Remediator: Sendable {
         if let healthy = state.healthySince, now.timeIntervalSince(healthy) >= remediation.grace, state.attemptsFrom.map({ $0 < healthy }) ?? true {
             state.attemptsFrom = healthy
         }
-        let windowStart = max(now - remediation.window, state.attemptsFrom ?? .distantPast)
-        let attempts = try attemptsSince(windowStart)
         if let until = state.pausedUntil, until > now {
             return (.paused, "paused until \(TimeText.rfc3339(until))")
         }
@@ -128,6 +125,7 @@ public struct Remediator: Sendable {
         if unhealthyFor < remediation.after {
             return (.waiting, "unhealthy for \(DurationText.format(unhealthyFor)) of \(DurationText.format(remediation.after))")
         }
+        let attempts = try attemptsSince(max(now - remediation.window, state.attemptsFrom ?? .distantPast))
         if attempts >= remediation.maxAttempts {
             return (.exhausted, "\(attempts) action\(attempts == 1 ? "" : "s") within \(DurationText.format(remediation.window)) did not bring it back")
         }

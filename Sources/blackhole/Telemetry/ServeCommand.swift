@@ -111,18 +111,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw BlackholeError(.usage, "--tls-cert and --tls-key go together")
         }
         settings.allowInsecureToken = allowInsecureToken
-        try settings.validate(insecure: insecure)
-        let store = try context.openStore(config)
-        let server = TelemetryServer(settings: settings, config: config, store: store, clock: context.clock,
-                                     diskPaths: context.diskPaths(config), logger: context.logger)
-        let json = global.json
-        let quiet = global.quiet
         if let forwardCa {
             guard forwardOtlp != nil else { throw BlackholeError(.usage, "--forward-ca goes with --forward-otlp") }
             guard (try? NIOSSLCertificate.fromPEMFile(forwardCa))?.isEmpty == false else {
                 throw BlackholeError(.usage, "--forward-ca \(forwardCa): not a readable PEM certificate")
             }
         }
+        try settings.validate(insecure: insecure)
+        let store = try context.openStore(config)
+        let server = TelemetryServer(settings: settings, config: config, store: store, clock: context.clock,
+                                     diskPaths: context.diskPaths(config), logger: context.logger)
+        let json = global.json
+        let quiet = global.quiet
         try await withHTTPClient(trusting: forwardCa.map { [$0] } ?? []) { http in
             try await server.run(http: http, onListening: { listening in
                 // Written at once (not buffered): scripts and tests wait for this line.
