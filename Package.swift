@@ -71,7 +71,6 @@ let package = Package(
                 "BlackholeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The installed binary starts faster linked by lld with packed relative relocations

@@ -39,8 +39,7 @@ final class ServeMetrics: Sendable {
     }
 
     func request(transport: String, endpoint: String, code: String, since started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).timeInterval
         counts.withLock { counts in
             counts.requests[RequestKey(transport: transport, endpoint: endpoint, code: code), default: 0] += 1
             var entry = counts.durations[endpoint] ?? (Array(repeating: 0, count: Self.durationBounds.count), 0, 0)

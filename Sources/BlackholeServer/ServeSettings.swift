@@ -18,20 +18,25 @@ public struct ServeSettings: Sendable {
 
     public init() {}
 
-    /// Listening beyond loopback without a token must be asked for by name.
+    /// The first address served beyond loopback, if any.
+    var exposed: ListenAddress? {
+        ([http] + (grpc.map { [$0] } ?? [])).first { !$0.isLoopback }
+    }
+
+    /// Listening beyond loopback without a token, or with one over plaintext, must be asked for by name.
     public func validate(insecure: Bool) throws {
-        let exposed = [http] + (grpc.map { [$0] } ?? [])
-        if let open = exposed.first(where: { !$0.isLoopback }), authToken == nil, !insecure {
+        if authToken?.isEmpty == true { throw BlackholeError(.usage, "--auth-token: empty token") }
+        guard let open = exposed else { return }
+        if authToken == nil, !insecure {
             throw BlackholeError(.usage, "listening on \(open) needs --auth-token (or BLACKHOLE_AUTH_TOKEN); --insecure to listen without one")
         }
-        if authToken?.isEmpty == true { throw BlackholeError(.usage, "--auth-token: empty token") }
-        if let open = exposed.first(where: { !$0.isLoopback }), authToken != nil, tls == nil, !allowInsecureToken {
+        if authToken != nil, tls == nil, !allowInsecureToken {
             throw BlackholeError(.usage, "listening on \(open) with a token needs TLS (--tls-cert and --tls-key): over plaintext anyone on the path reads the token; --allow-insecure-token to send it in the clear")
         }
     }
 
     /// An address beyond loopback served without TLS: what is said once at start.
     public var plaintextExposure: ListenAddress? {
-        tls == nil ? ([http] + (grpc.map { [$0] } ?? [])).first { !$0.isLoopback } : nil
+        tls == nil ? exposed : nil
     }
 }

@@ -22,13 +22,17 @@ public final class ServeTLS: CertificateReloader, Sendable {
         self.clientCAPath = clientCAPath
         initial = try Self.read(certificatePath: certificatePath, keyPath: keyPath)
         current = Mutex(Self.override(initial))
-        if let clientCAPath {
-            do {
-                _ = try NIOSSLCertificate.fromPEMFile(clientCAPath)
-            } catch {
-                throw BlackholeError(.usage, "--tls-client-ca \(clientCAPath): \(Self.reason(error, path: clientCAPath))")
-            }
+        if let clientCAPath { _ = try Self.certificates(clientCAPath, option: "--tls-client-ca") }
+    }
+
+    /// The PEM certificates in a file given by `option`; a file that cannot be read or holds none
+    /// is one line naming both.
+    public static func certificates(_ path: String, option: String) throws -> [NIOSSLCertificate] {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw BlackholeError(.usage, "\(option) \(path): cannot read it") }
+        guard let chain = try? NIOSSLCertificate.fromPEMFile(path), !chain.isEmpty else {
+            throw BlackholeError(.usage, "\(option) \(path): not a readable PEM certificate")
         }
+        return chain
     }
 
     public var sslContextConfigurationOverride: NIOSSLContextConfigurationOverride { current.withLock { $0 } }
@@ -70,18 +74,10 @@ public final class ServeTLS: CertificateReloader, Sendable {
     }
 
     private static func read(certificatePath: String, keyPath: String) throws -> (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey) {
-        let chain: [NIOSSLCertificate]
-        do {
-            chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
-        } catch {
-            throw BlackholeError(.usage, "--tls-cert \(certificatePath): \(reason(error, path: certificatePath))")
-        }
-        guard !chain.isEmpty else { throw BlackholeError(.usage, "--tls-cert \(certificatePath): no PEM certificate in it") }
-        let key: NIOSSLPrivateKey
-        do {
-            key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-        } catch {
-            throw BlackholeError(.usage, "--tls-key \(keyPath): \(reason(error, path: keyPath))")
+        let chain = try certificates(certificatePath, option: "--tls-cert")
+        guard FileManager.default.isReadableFile(atPath: keyPath) else { throw BlackholeError(.usage, "--tls-key \(keyPath): cannot read it") }
+        guard let key = try? NIOSSLPrivateKey(file: keyPath, format: .pem) else {
+            throw BlackholeError(.usage, "--tls-key \(keyPath): not a PEM private key")
         }
         // A key of another certificate would fail every handshake: say so now.
         do {
@@ -91,9 +87,5 @@ public final class ServeTLS: CertificateReloader, Sendable {
             throw BlackholeError(.usage, "--tls-key \(keyPath): not the key of the certificate in \(certificatePath)")
         }
         return (chain, key)
-    }
-
-    private static func reason(_ error: any Error, path: String) -> String {
-        FileManager.default.isReadableFile(atPath: path) ? "not a PEM certificate or key (\(error))" : "cannot read it"
     }
 }

@@ -104,10 +104,7 @@ public enum ChildProcess {
         }
         let started = ContinuousClock.now
         let pid = try spawn(arguments, environment: environment, output: output.fileDescriptor, ownGroup: true)
-        func elapsed() -> TimeInterval {
-            let time = ContinuousClock.now - started
-            return Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
-        }
+        func elapsed() -> TimeInterval { (ContinuousClock.now - started).timeInterval }
         var status: Int32 = 0
         var timedOut = false
         while waitpid(pid, &status, WNOHANG) == 0 {

@@ -15,3 +15,10 @@ public struct SystemClock: WallClock {
         try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
     }
 }
+
+extension Duration {
+    /// The duration in seconds, as the rest of the toolkit counts time.
+    public var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

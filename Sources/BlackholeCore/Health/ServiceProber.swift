@@ -19,10 +19,7 @@ public struct ServiceProber: HealthProbing {
 
     public func probe(_ service: ServiceSettings) async -> ProbeResult {
         let start = ContinuousClock.now
-        func elapsed() -> Double {
-            let duration = ContinuousClock.now - start
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
+        func elapsed() -> Double { (ContinuousClock.now - start).timeInterval }
         let endpoint = service.healthEndpoint
         let (outcome, message): (ProbeResult.Outcome, String)
         if endpoint.hasPrefix("exec:") {

@@ -110,7 +110,7 @@ public struct PeerProber: Sendable {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
-            if first { progress.update { $0.connectTime = seconds(ContinuousClock.now - started) } }
+            if first { progress.update { $0.connectTime = (ContinuousClock.now - started).timeInterval } }
             let wasFirst = first
             pending = try await channel.executeThenClose { inbound, outbound in
                 var reader = MessageReader(inbound.makeAsyncIterator())
@@ -120,7 +120,7 @@ public struct PeerProber: Sendable {
                 try await reader.expect(Multistream.header)
                 if wasFirst {
                     progress.update {
-                        $0.latency = seconds(ContinuousClock.now - sent)
+                        $0.latency = (ContinuousClock.now - sent).timeInterval
                         $0.state = .reachable
                     }
                 }
@@ -138,10 +138,6 @@ public struct PeerProber: Sendable {
             }
             first = false
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 

@@ -5,15 +5,11 @@ import Foundation
 /// `timeout` as a whole, never on the tasks' shared threads.
 enum TCPExchange {
     static func exchange(_ query: [UInt8], host: String, port: UInt16, timeout: Double) async throws -> [UInt8] {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result { try blockingExchange(query, host: host, port: port, timeout: timeout) })
-            }.start()
-        }
+        try await IPv4Socket.onOwnThread { try blockingExchange(query, host: host, port: port, timeout: timeout) }
     }
 
     private static func blockingExchange(_ query: [UInt8], host: String, port: UInt16, timeout: Double) throws -> [UInt8] {
-        let deadline = ContinuousClock.now + .nanoseconds(Int64(timeout * 1e9))
+        let deadline = IPv4Socket.deadline(timeout)
         var address = try IPv4Socket.address(host, port)
         let descriptor = try IPv4Socket.open(Int32(SOCK_STREAM.rawValue))
         defer { close(descriptor) }
@@ -22,7 +18,7 @@ enum TCPExchange {
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         if connected != 0 {
-            guard errno == EINPROGRESS, wait(descriptor, for: Int16(POLLOUT), until: deadline) else {
+            guard errno == EINPROGRESS, IPv4Socket.wait(descriptor, for: Int16(POLLOUT), until: deadline) else {
                 throw IPv4Socket.failure("connect to \(host):\(port) over TCP")
             }
             var error: Int32 = 0
@@ -32,7 +28,7 @@ enum TCPExchange {
         }
         var outgoing = DNSMessage.be(UInt16(query.count)) + query
         while !outgoing.isEmpty {
-            guard wait(descriptor, for: Int16(POLLOUT), until: deadline) else { throw timedOut(host, timeout) }
+            guard IPv4Socket.wait(descriptor, for: Int16(POLLOUT), until: deadline) else { throw timedOut(host, timeout) }
             let sent = send(descriptor, outgoing, outgoing.count, Int32(MSG_NOSIGNAL))
             guard sent > 0 else { throw IPv4Socket.failure("send to \(host):\(port) over TCP") }
             outgoing.removeFirst(sent)
@@ -47,19 +43,13 @@ enum TCPExchange {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while bytes.count < count {
-            guard wait(descriptor, for: Int16(POLLIN), until: deadline) else { throw timedOut(host, timeout) }
+            guard IPv4Socket.wait(descriptor, for: Int16(POLLIN), until: deadline) else { throw timedOut(host, timeout) }
             let received = recv(descriptor, &buffer, min(buffer.count, count - bytes.count), 0)
             if received < 0 && (errno == EAGAIN || errno == EINTR) { continue }
             guard received > 0 else { throw BlackholeError(.environment, "\(host) closed the TCP connection before its whole answer") }
             bytes += buffer[..<received]
         }
         return bytes
-    }
-
-    private static func wait(_ descriptor: Int32, for events: Int16, until deadline: ContinuousClock.Instant) -> Bool {
-        let remaining = Int32(max(0, (deadline - ContinuousClock.now) / .milliseconds(1)))
-        var poller = pollfd(fd: descriptor, events: events, revents: 0)
-        return poll(&poller, 1, remaining) > 0 && poller.revents & events != 0
     }
 
     private static func timedOut(_ host: String, _ timeout: Double) -> BlackholeError {

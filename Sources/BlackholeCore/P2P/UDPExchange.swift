@@ -6,11 +6,7 @@ enum UDPExchange {
     /// Sends `query` to `host:port` (IPv4) and returns the datagrams received until `timeout`,
     /// or only the first when `collect` is false.
     static func exchange(_ query: [UInt8], host: String, port: UInt16, timeout: Double, collect: Bool) async throws -> [[UInt8]] {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result { try blockingExchange(query, host: host, port: port, timeout: timeout, collect: collect) })
-            }.start()
-        }
+        try await IPv4Socket.onOwnThread { try blockingExchange(query, host: host, port: port, timeout: timeout, collect: collect) }
     }
 
     private static func blockingExchange(_ query: [UInt8], host: String, port: UInt16, timeout: Double, collect: Bool) throws -> [[UInt8]] {
@@ -27,14 +23,9 @@ enum UDPExchange {
         }
         guard sent == query.count else { throw IPv4Socket.failure("send to \(host):\(port)") }
         var answers: [[UInt8]] = []
-        // A deadline for the socket's real wait: monotonic, so a wall-clock step cannot stretch or cut it.
-        let deadline = ContinuousClock.now + .nanoseconds(Int64(timeout * 1e9))
+        let deadline = IPv4Socket.deadline(timeout)
         var buffer = [UInt8](repeating: 0, count: 9000)
-        while true {
-            let remaining = Int32(max(0, (deadline - ContinuousClock.now) / .milliseconds(1)))
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, remaining)
-            if ready <= 0 { break }
+        while IPv4Socket.wait(descriptor, for: Int16(POLLIN), until: deadline) {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count > 0 { answers.append(Array(buffer[..<count])) }
             if !collect && !answers.isEmpty { break }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import BlackholeCore
-import NIOSSL
 import BlackholeServer
 import Foundation
 
@@ -113,9 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.allowInsecureToken = allowInsecureToken
         if let forwardCa {
             guard forwardOtlp != nil else { throw BlackholeError(.usage, "--forward-ca goes with --forward-otlp") }
-            guard (try? NIOSSLCertificate.fromPEMFile(forwardCa))?.isEmpty == false else {
-                throw BlackholeError(.usage, "--forward-ca \(forwardCa): not a readable PEM certificate")
-            }
+            _ = try ServeTLS.certificates(forwardCa, option: "--forward-ca")
         }
         try settings.validate(insecure: insecure)
         let store = try context.openStore(config)
