@@ -856,7 +856,7 @@ _blackhole_telemetry_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --no-grpc --insecure --allow-insecure-token --no-check --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --config --log-level --log-format --listen --grpc-listen --auth-token --tls-cert --tls-key --tls-client-ca --max-body-size --forward-otlp --forward-ca)
+    non_repeating_options=(--db --config --log-level --log-format --listen --grpc-listen --auth-token --tls-cert --tls-key --tls-client-ca --max-body-size --read-timeout --forward-otlp --forward-ca)
     __blackhole_offer_flags_options 0
 
     # Offer option value completions
@@ -896,6 +896,9 @@ _blackhole_telemetry_serve() {
         return
         ;;
     '--max-body-size')
+        return
+        ;;
+    '--read-timeout')
         return
         ;;
     '--forward-otlp')

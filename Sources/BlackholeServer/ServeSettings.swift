@@ -12,6 +12,9 @@ public struct ServeSettings: Sendable {
     /// A token over plaintext beyond loopback, asked for by name.
     public var allowInsecureToken = false
     public var maxBodyBytes = 8 << 20
+    /// Seconds a client has to send a request's head, then its body; an idle connection is
+    /// closed after as long.
+    public var readTimeout: TimeInterval = 30
     public var forwardURL: URL?
     /// Run what `check` runs every `health.check_interval`.
     public var runChecks = true

@@ -63,7 +63,15 @@ public struct TelemetryServer: Sendable {
         let grpc = try settings.grpc.map { try GRPCService.make($0, state: state, authToken: settings.authToken, tls: settings.tls) }
         let announcer = Announcer(grpc: grpc, tls: settings.tls != nil, onListening: onListening)
         let router = HTTPRoutes.router(state, authToken: settings.authToken, localOnly: settings.http.isLoopback)
-        var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(http1: .init(idleTimeout: .seconds(60))))
+        let webSocketResponder = router.buildResponder()
+        let readTimeout = TimeAmount.nanoseconds(Int64(settings.readTimeout * 1e9))
+        var server = HTTPServerBuilder { responder in
+            ReadDeadlineChannel(
+                base: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder,
+                    configuration: .init(http1: .init(additionalChannelHandlers: [RequestDeadline(timeout: readTimeout)], idleTimeout: readTimeout))),
+                timeout: readTimeout)
+        }
         if let tls = settings.tls {
             server = try .tls(server, tlsConfiguration: tls.httpConfiguration())
         }

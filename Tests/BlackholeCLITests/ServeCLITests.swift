@@ -1,3 +1,4 @@
+import BlackholeCore
 import Foundation
 import Testing
 import TestSupport
@@ -261,6 +262,81 @@ import FoundationNetworking
         #expect((stored["spans"] as? [[String: Any]])?.map { $0["name"] as? String } == ["put"])
     }
 
+    /// An OTLP/JSON request of `count` root spans of `trace`, each carrying 200 bytes.
+    static func batch(_ trace: String, spans count: Int) -> Data {
+        let spans = (0..<count).map { index in
+            #"{"traceId":"\#(trace)","spanId":"\#(String(format: "%016x", index + 1))","name":"op \#(index)","#
+                + #""startTimeUnixNano":"1764390000000000000","endTimeUnixNano":"1764390000500000000","#
+                + #""attributes":[{"key":"payload","value":{"stringValue":"\#(String(repeating: "x", count: 200))"}}]}"#
+        }
+        return Data((#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"storage"}}]},"#
+            + #""scopeSpans":[{"spans":[\#(spans.joined(separator: ","))]}]}]}"#).utf8)
+    }
+
+    /// On a full disk serve says 503 with Retry-After (gRPC: UNAVAILABLE) and keeps nothing it
+    /// answered for; once space returns the same requests are taken, without a restart.
+    @Test func aFullDiskIsRefusedAsUnavailableUntilSpaceReturns() async throws {
+        defer { cli.cleanUp() }
+        let disk = try SmallDisk(cli.path("disk"), size: "8m")
+        let serving = try Serving(cli, ["--no-check", "--db", disk.path + "/telemetry.db"])
+        let headers = ["Content-Type": "application/json"]
+        let before = try await request(serving.url("/v1/traces"), method: "POST", body: Self.batch("0af7651916cd43dd8448eb211c80319c", spans: 10),
+                                       headers: headers)
+        #expect(before.status == 200, "\(before.text)")
+
+        try disk.fill()
+        let large = Self.batch("1af7651916cd43dd8448eb211c80319c", spans: 2000)
+        let refused = try await request(serving.url("/v1/traces"), method: "POST", body: large, headers: headers)
+        #expect(refused.status == 503 && refused.headers["retry-after"] == "5", "\(refused.status) \(refused.text)")
+        #expect((refused.json["message"] as? String)?.contains("disk is full") == true, "\(refused.text)")
+        let small = OTLPProtobuf.encodeTraces(try OTLPJSON.decodeTraces(Self.batch("2af7651916cd43dd8448eb211c80319c", spans: 1)).spans)
+        func grpc() throws -> String {
+            let result = try CLI.program(["python3", Fixtures.path("grpc_raw.py"), serving.grpc!,
+                                          "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                                          "--bytes", small.map { String(format: "%02x", $0) }.joined()])
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let grpcRefused = try grpc()
+        #expect(grpcRefused.hasPrefix("UNAVAILABLE") && grpcRefused.contains("disk is full"), "\(grpcRefused)")
+        #expect(try cli.run("telemetry", "trace", "1af7651916cd43dd8448eb211c80319c", "--db", disk.path + "/telemetry.db").status != 0, "nothing of a refused request is kept")
+        #expect(try await request(serving.url("/health")).status == 200, "reading still works")
+
+        try disk.free()
+        let taken = try await request(serving.url("/v1/traces"), method: "POST", body: large, headers: headers)
+        #expect(taken.status == 200, "\(taken.text)")
+        #expect(try grpc().hasPrefix("OK"))
+        let stored = try json("telemetry", "trace", "1af7651916cd43dd8448eb211c80319c", "--db", disk.path + "/telemetry.db")
+        #expect((stored["spans"] as? [[String: Any]])?.count == 2000)
+        let stopped = serving.stop()
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+    }
+
+    /// A client that sends its request a byte at a time is cut off at the read timeout, head or
+    /// body; a WebSocket stream outlives it.
+    @Test func slowClientsAreCutOffAtTheReadTimeout() async throws {
+        defer { cli.cleanUp() }
+        let serving = try Serving(cli, ["--no-check", "--no-grpc", "--read-timeout", "1s"])
+        let slowHead = try SlowClient(address: serving.http, partial: "POST /v1/traces HTTP/1.1\r\nHost: x\r\n")
+        defer { slowHead.close() }
+        let slowBody = try SlowClient(address: serving.http,
+                                      partial: "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        defer { slowBody.close() }
+        let stream = try SlowClient(address: serving.http, partial: "GET /telemetry/stream HTTP/1.1\r\nHost: \(serving.http)\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        defer { stream.close() }
+        for _ in 0..<10 {  // 2.5 s of trickling: a byte now and then does not keep a request alive
+            try await Task.sleep(nanoseconds: 250_000_000)
+            slowHead.send("X")
+            slowBody.send("x")
+        }
+        #expect(slowHead.isClosed(), "a head still unfinished after the read timeout")
+        #expect(slowBody.isClosed(), "a body still unfinished after the read timeout")
+        #expect(!stream.isClosed(), "the stream is not a slow request")
+        #expect(try await request(serving.url("/health")).status == 200)
+        #expect(serving.stop().status == 0)
+    }
+
     @Test func aStopFinishesAndCommitsWhatIsInFlight() async throws {
         defer { cli.cleanUp() }
         let serving = try Serving(cli, ["--no-check", "--no-grpc"])
@@ -442,10 +518,25 @@ final class SlowClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
-        _ = partial.withCString { send(descriptor, $0, strlen($0), 0) }
+        _ = partial.withCString { Glibc.send(descriptor, $0, strlen($0), 0) }
     }
 
     func close() { Glibc.close(descriptor) }
+
+    /// Sends more of the request (a closed connection is not a signal to the test).
+    func send(_ text: String) {
+        _ = text.withCString { Glibc.send(descriptor, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Whether the server has closed the connection (what it sent before is read and dropped).
+    func isClosed() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count > 0 { continue }
+            return count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)
+        }
+    }
 
     /// Sends one request head (its lines, without the blank line) and returns the status code.
     static func status(_ address: String, _ head: String) throws -> Int {

@@ -79,9 +79,17 @@ public final class CommitQueue: @unchecked Sendable {
 
     private func writeLoop() {
         while let batch = nextBatch() {
-            // A batch that fails is retried request by request: one bad request fails alone.
-            let outcomes = (try? write(batch).map { Result<SpanWriteResult, any Error>.success($0) })
-                ?? batch.map { entry in Result { try write([entry])[0] } }
+            let outcomes: [Result<SpanWriteResult, any Error>]
+            do {
+                outcomes = try write(batch).map { .success($0) }
+            } catch let error as DatabaseError where Store.cannotWrite(error) {
+                // The store itself cannot write now (disk full, locked past the busy timeout, I/O):
+                // every request fails alike, at once, rather than each waiting for it again.
+                outcomes = batch.map { _ in .failure(Store.describe(error, path: store.path)) }
+            } catch {
+                // Otherwise the batch is retried request by request: one bad request fails alone.
+                outcomes = batch.map { entry in Result { try store.translatingErrors { try write([entry])[0] } } }
+            }
             condition.lock()
             waiting -= batch.reduce(0) { $0 + $1.items }
             condition.unlock()
@@ -112,7 +120,7 @@ public final class CommitQueue: @unchecked Sendable {
 
     /// One transaction for the whole batch; what each request stored and found already stored.
     private func write(_ batch: [Entry]) throws -> [SpanWriteResult] {
-        try store.write { db in
+        try store.pool.write { db in
             var inserts = SpanInsertBatch(db: db)
             var results: [SpanWriteResult] = []
             for entry in batch {

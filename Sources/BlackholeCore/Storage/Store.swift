@@ -60,7 +60,7 @@ public final class Store: Sendable {
         try translatingErrors { try pool.writeWithoutTransaction(body) }
     }
 
-    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+    func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as BlackholeError {
@@ -93,6 +93,11 @@ public final class Store: Sendable {
             throw BlackholeError(.database, "database \(path): cannot create file: \(String(cString: strerror(errno)))")
         }
         if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Whether an error says the store cannot write at all now, whatever is written.
+    static func cannotWrite(_ error: DatabaseError) -> Bool {
+        [.SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_NOMEM].contains(error.resultCode)
     }
 
     static func describe(_ error: any Error, path: String) -> BlackholeError {

@@ -71,6 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest OTLP request body, compressed or inflated (e.g. 8MiB).", valueName: "size"))
     var maxBodySize = "8MiB"
 
+    @Option(help: ArgumentHelp("Time a client has to send a request's head, then its body; an idle connection is closed after as long.",
+                               valueName: "duration"))
+    var readTimeout = "30s"
+
     @Option(help: ArgumentHelp("Also export what is received to this OTLP/HTTP endpoint (…/v1/traces, …/v1/metrics are appended).",
                                valueName: "url"))
     var forwardOtlp: String?
@@ -93,6 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw BlackholeError(.usage, "--max-body-size: \"\(maxBodySize)\" is not a size (e.g. 512KiB, 8MiB)")
         }
         settings.maxBodyBytes = bytes
+        settings.readTimeout = try DurationText.parse(readTimeout)
+        guard settings.readTimeout > 0 else { throw BlackholeError(.usage, "--read-timeout: must be longer than 0") }
         if let forwardOtlp {
             guard let url = URL(string: forwardOtlp), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw BlackholeError(.usage, "--forward-otlp: \"\(forwardOtlp)\" is not an http(s) URL")
