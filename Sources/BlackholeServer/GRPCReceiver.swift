@@ -10,6 +10,8 @@ import ServiceLifecycle
 struct OTLPGRPCService: RegistrableRPCService {
     let state: ServeState
     let authToken: String?
+    /// How long a client has to send its request message (a slow client is cut off, as over HTTP).
+    let readTimeout: Duration
 
     static func method(_ signal: OTLPSignal) -> MethodDescriptor {
         let service = switch signal {
@@ -45,20 +47,13 @@ struct OTLPGRPCService: RegistrableRPCService {
                 return ServerResponse(error: RPCError(code: .unauthenticated, message: given == nil ? "missing bearer token" : "wrong bearer token"))
             }
         }
-        // Export is unary: one message, and a client streaming more is refused at the second.
-        var body: Data?
+        let body: Data
         do {
-            for try await message in request.messages {
-                guard body == nil else {
-                    return ServerResponse(error: RPCError(code: .invalidArgument, message: "Export takes exactly one request message"))
-                }
-                body = message
-            }
+            body = try await Self.single(request.messages, within: readTimeout)
+        } catch let error as RPCError {
+            return ServerResponse(error: error)
         } catch {
             return ServerResponse(error: RPCError(code: .invalidArgument, message: "request not read: \(BlackholeError.line(error))"))
-        }
-        guard let body else {
-            return ServerResponse(error: RPCError(code: .invalidArgument, message: "Export takes exactly one request message"))
         }
         do {
             let receipt = try await state.receiver.receive(signal, body: body, encoding: .protobuf, gzip: false)
@@ -73,6 +68,33 @@ struct OTLPGRPCService: RegistrableRPCService {
             case .overloaded, .unavailable: .unavailable
             }
             return ServerResponse(error: RPCError(code: code, message: error.message))
+        }
+    }
+}
+
+extension OTLPGRPCService {
+    /// Export is unary: exactly one message, read whole within `timeout` (a client streaming more
+    /// is refused at the second).
+    static func single(_ messages: RPCAsyncSequence<Data, any Error>, within timeout: Duration) async throws -> Data {
+        try await withThrowingTaskGroup(of: Data?.self) { group in
+            group.addTask {
+                var body: Data?
+                for try await message in messages {
+                    guard body == nil else { throw RPCError(code: .invalidArgument, message: "Export takes exactly one request message") }
+                    body = message
+                }
+                guard let body else { throw RPCError(code: .invalidArgument, message: "Export takes exactly one request message") }
+                return body
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let body = try await group.next() ?? nil else {
+                throw RPCError(code: .deadlineExceeded, message: "request not received within \(DurationText.format(timeout.timeInterval))")
+            }
+            return body
         }
     }
 }
@@ -98,7 +120,8 @@ struct GRPCService: Service {
         }
     }
 
-    static func make(_ address: ListenAddress, state: ServeState, authToken: String?, tls: ServeTLS?) throws -> GRPCServer<HTTP2ServerTransport.Posix> {
+    static func make(_ address: ListenAddress, state: ServeState, authToken: String?, tls: ServeTLS?,
+                     readTimeout: Duration) throws -> GRPCServer<HTTP2ServerTransport.Posix> {
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.rpc.maxRequestPayloadSize = state.receiver.maxBodyBytes
         config.compression.enabledAlgorithms = .all
@@ -107,6 +130,6 @@ struct GRPCService: Service {
         let socket: GRPCNIOTransportCore.SocketAddress = host.contains(":") ? .ipv6(host: host, port: address.port)
             : .ipv4(host: host, port: address.port)
         let transport = HTTP2ServerTransport.Posix(address: socket, transportSecurity: try tls?.grpcSecurity() ?? .plaintext, config: config)
-        return GRPCServer(transport: transport, services: [OTLPGRPCService(state: state, authToken: authToken)])
+        return GRPCServer(transport: transport, services: [OTLPGRPCService(state: state, authToken: authToken, readTimeout: readTimeout)])
     }
 }

@@ -60,7 +60,9 @@ public struct TelemetryServer: Sendable {
         if let open = settings.plaintextExposure {
             logger.warning("listening on \(open) without TLS: what is sent to serve, and its answers, cross the network in the clear")
         }
-        let grpc = try settings.grpc.map { try GRPCService.make($0, state: state, authToken: settings.authToken, tls: settings.tls) }
+        let grpc = try settings.grpc.map {
+            try GRPCService.make($0, state: state, authToken: settings.authToken, tls: settings.tls, readTimeout: .seconds(settings.readTimeout))
+        }
         let announcer = Announcer(grpc: grpc, tls: settings.tls != nil, onListening: onListening)
         let router = HTTPRoutes.router(state, authToken: settings.authToken, localOnly: settings.http.isLoopback)
         let webSocketResponder = router.buildResponder()

@@ -313,10 +313,10 @@ import FoundationNetworking
     }
 
     /// A client that sends its request a byte at a time is cut off at the read timeout, head or
-    /// body; a WebSocket stream outlives it.
+    /// body, over HTTP/1.1 and gRPC; a WebSocket stream outlives it.
     @Test func slowClientsAreCutOffAtTheReadTimeout() async throws {
         defer { cli.cleanUp() }
-        let serving = try Serving(cli, ["--no-check", "--no-grpc", "--read-timeout", "1s"])
+        let serving = try Serving(cli, ["--no-check", "--read-timeout", "1s"])
         let slowHead = try SlowClient(address: serving.http, partial: "POST /v1/traces HTTP/1.1\r\nHost: x\r\n")
         defer { slowHead.close() }
         let slowBody = try SlowClient(address: serving.http,
@@ -333,6 +333,10 @@ import FoundationNetworking
         #expect(slowHead.isClosed(), "a head still unfinished after the read timeout")
         #expect(slowBody.isClosed(), "a body still unfinished after the read timeout")
         #expect(!stream.isClosed(), "the stream is not a slow request")
+        // Over gRPC (HTTP/2), a request message trickled a byte at a time.
+        let grpc = try CLI.program(["python3", Fixtures.path("grpc_slow.py"), serving.grpc!,
+                                    "/opentelemetry.proto.collector.trace.v1.TraceService/Export", "5"])
+        #expect(grpc.stdout.hasPrefix("status 4 request not received within 1s after 1."), "\(grpc.stdout) \(grpc.stderr)")
         #expect(try await request(serving.url("/health")).status == 200)
         #expect(serving.stop().status == 0)
     }
