@@ -84,6 +84,31 @@ import TestSupport
         #expect(received.count == 1 && received.first?["state"] as? String == "firing")
     }
 
+    /// A receiver that takes the connection and never answers costs a run no more than
+    /// `alerting.check_budget`, whatever the channel's own timeout; the notification waits.
+    @Test func aSilentReceiverCostsNoMoreThanTheBudget() async throws {
+        defer { cli.cleanUp() }
+        let silent = try BusyPort()
+        defer { silent.close() }
+        let config = cli.write("config.yaml", """
+            health:
+              services:
+                identity: { health_endpoint: "\(server.url("/toggle"))", timeout: 1s }
+            alerting: { check_budget: 2s }
+            alert_rules:
+              - { id: down, metric: service.health.status, condition: lt, threshold: 0.5, duration: 0s, notification_channels: [hook] }
+            notification_channels:
+              - { name: hook, type: webhook, config: { url: "http://127.0.0.1:\(silent.port)/hook", timeout: 30s } }
+            """)
+        try await server.setMode("error")
+        let started = ContinuousClock.now
+        let run = try check(config, "--json")
+        let elapsed = ContinuousClock.now - started
+        #expect(run.status == 1, "a warning fires: \(run.stderr)")
+        #expect(elapsed < .milliseconds(3500), "a 2s budget took \(elapsed)")
+        #expect((run.json["notifications"] as? [String: Any])?["waiting"] as? Int == 1, "\(run.stdout)")
+    }
+
     @Test func cronAndServeSideBySideNotifyOnce() async throws {
         defer { cli.cleanUp() }
         let config = writeConfig(extraServices: "  check_interval: 300ms")
