@@ -1,4 +1,4 @@
-/// The span tree inside `SpanTimings`, as the bottleneck summary walks it.
+/// The span tree inside `SpanTimings`, as the bottleneck summary and the advice walk it.
 extension SpanTimings {
     /// Fills `children` (emptied first, its storage kept) with the spans of one trace by their
     /// parent's span id, each list in storage order.

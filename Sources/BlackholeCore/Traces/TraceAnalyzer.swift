@@ -72,7 +72,7 @@ public struct CriticalPath: Sendable, Equatable, Encodable {
     }
 }
 
-/// Runs the pattern detectors and builds the bottleneck summary over stored spans.
+/// Runs the pattern detectors, builds the bottleneck summary and finds advice over stored spans.
 public struct TraceAnalyzer: Sendable {
     public let spans: any SpanReader
     public let thresholds: [TracePattern: Double]
@@ -181,6 +181,13 @@ public struct TraceAnalyzer: Sendable {
         operations.sort { $0.selfTimeMs != $1.selfTimeMs ? $0.selfTimeMs > $1.selfTimeMs : $0.count > $1.count }
         let paths = slow.map { criticalPath(timings, trace: $0.trace, root: $0.root, selfTimes: selfTimes) }
         return (operations, paths, timings.spans.count)
+    }
+
+    /// What to change (`Advice.find`) among the spans starting in the window, biggest estimated
+    /// saving first; and how many traces those spans belong to.
+    public func advice(since: Date, until: Date, service: String? = nil) throws -> (advice: [Advice], traceCount: Int) {
+        let timings = try spans.timings(since: since, until: until)
+        return (Advice.find(in: timings, service: service), timings.traceIDs.count)
     }
 
     private func criticalPath(_ timings: SpanTimings, trace: Int, root: Int, selfTimes: [Int64]) -> CriticalPath {
