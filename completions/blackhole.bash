@@ -740,7 +740,7 @@ _blackhole_telemetry_trace() {
 
 _blackhole_telemetry_analyze() {
     repeating_flags=()
-    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --summary --version -h --help)
+    non_repeating_flags=(--json --no-color --utc --quiet -q --verbose -v --summary --advice --version -h --help)
     repeating_options=(--pattern)
     non_repeating_options=(--db --config --log-level --log-format --since --service)
     __blackhole_offer_flags_options 0

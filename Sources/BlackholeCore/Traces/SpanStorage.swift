@@ -29,7 +29,7 @@ public protocol SpanReader: Sendable {
     /// Spans matching every condition of the filter, longest first.
     func spans(_ filter: SpanFilter) throws -> [Span]
     /// Every span starting in `[since, until)`, compactly, grouped by trace: what the
-    /// bottleneck summary needs of a million spans.
+    /// bottleneck summary and the advice need of a million spans.
     func timings(since: Date, until: Date) throws -> SpanTimings
 }
 
@@ -136,20 +136,22 @@ public struct SpanWriteResult: Sendable, Equatable {
     }
 }
 
-/// What the bottleneck summary needs of a span, compactly: ids as integers (0 for none), the
-/// service and operation as an index into `SpanTimings.operations`.
+/// What the bottleneck summary and the advice need of a span, compactly: ids as integers (0 for
+/// none), the service and operation as an index into `SpanTimings.operations`.
 public struct SpanTiming: Sendable {
     public var spanID: UInt64
     public var parent: UInt64
     public var operation: Int32
+    public var kind: Span.Kind
     public var error: Bool
     public var start: Int64
     public var end: Int64
 
-    public init(spanID: UInt64, parent: UInt64, operation: Int32, error: Bool, start: Int64, end: Int64) {
+    public init(spanID: UInt64, parent: UInt64, operation: Int32, kind: Span.Kind, error: Bool, start: Int64, end: Int64) {
         self.spanID = spanID
         self.parent = parent
         self.operation = operation
+        self.kind = kind
         self.error = error
         self.start = start
         self.end = end

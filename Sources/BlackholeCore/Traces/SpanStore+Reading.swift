@@ -109,7 +109,7 @@ extension SpanStore {
             // In index order of start time, which is about the order rows were written: the table
             // is read nearly sequentially. Grouping by trace happens here, not in an SQL sort.
             let statement = try db.makeStatement(sql: """
-                SELECT trace_ref, span_id, parent_span_id, service, name, status_code, start_ns, end_ns, trace_id
+                SELECT trace_ref, span_id, parent_span_id, service, name, status_code, start_ns, end_ns, trace_id, kind
                 FROM spans WHERE start_ns >= ? AND start_ns < ?
                 """)
             try statement.setArguments([Self.nanos(since), Self.nanos(until)])
@@ -146,6 +146,7 @@ extension SpanStore {
                 traceOfSpan.append(trace)
                 read.append(SpanTiming(
                     spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: operation,
+                    kind: Span.Kind(rawValue: Int(sqlite3_column_int(handle, 9))) ?? .unspecified,
                     error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
                     start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
             }

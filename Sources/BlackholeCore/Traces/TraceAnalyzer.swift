@@ -72,7 +72,7 @@ public struct CriticalPath: Sendable, Equatable, Encodable {
     }
 }
 
-/// Runs the pattern detectors and builds the bottleneck summary over stored spans.
+/// Runs the pattern detectors, builds the bottleneck summary and finds advice over stored spans.
 public struct TraceAnalyzer: Sendable {
     public let spans: any SpanReader
     public let thresholds: [TracePattern: Double]
@@ -145,18 +145,12 @@ public struct TraceAnalyzer: Sendable {
         throws -> (operations: [OperationStats], criticalPaths: [CriticalPath], spanCount: Int) {
         let timings = try spans.timings(since: since, until: until)
         var accumulators = [OperationAccumulator](repeating: OperationAccumulator(), count: timings.operations.count)
-        var selfTimes = [Int64](repeating: 0, count: timings.spans.count)
+        let selfTimes = timings.selfTimes()
         var slow: [(duration: Int64, trace: Int, root: Int)] = []
-        var children: [UInt64: [Int]] = [:]
         for (trace, range) in timings.traceRanges.enumerated() {
-            children.removeAll(keepingCapacity: true)
-            for index in range where timings.spans[index].parent != 0 {
-                children[timings.spans[index].parent, default: []].append(index)
-            }
             var root: Int?
             for index in range {
                 let span = timings.spans[index]
-                selfTimes[index] = span.end - span.start - Self.covered(children[span.spanID] ?? [], within: span, timings.spans)
                 if span.parent == 0, root.map({ timings.spans[$0].start > span.start }) ?? true { root = index }
                 accumulators[Int(span.operation)].add(span, selfTime: selfTimes[index])
             }
@@ -189,23 +183,11 @@ public struct TraceAnalyzer: Sendable {
         return (operations, paths, timings.spans.count)
     }
 
-    /// How much of `span` its children cover, overlaps counted once.
-    private static func covered(_ children: [Int], within span: SpanTiming, _ spans: [SpanTiming]) -> Int64 {
-        guard !children.isEmpty else { return 0 }
-        let intervals = children.map { (max(spans[$0].start, span.start), min(spans[$0].end, span.end)) }
-            .filter { $0.0 < $0.1 }.sorted { $0.0 < $1.0 }
-        var total: Int64 = 0
-        var current: (Int64, Int64)?
-        for interval in intervals {
-            if let open = current, interval.0 <= open.1 {
-                current = (open.0, max(open.1, interval.1))
-            } else {
-                if let open = current { total += open.1 - open.0 }
-                current = interval
-            }
-        }
-        if let open = current { total += open.1 - open.0 }
-        return total
+    /// What to change (`Advice.find`) among the spans starting in the window, biggest estimated
+    /// saving first; and how many traces those spans belong to.
+    public func advice(since: Date, until: Date, service: String? = nil) throws -> (advice: [Advice], traceCount: Int) {
+        let timings = try spans.timings(since: since, until: until)
+        return (Advice.find(in: timings, service: service), timings.traceIDs.count)
     }
 
     private func criticalPath(_ timings: SpanTimings, trace: Int, root: Int, selfTimes: [Int64]) -> CriticalPath {

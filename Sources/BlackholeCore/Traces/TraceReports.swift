@@ -325,3 +325,47 @@ public struct TraceAnalysisReport: Report {
         return text
     }
 }
+
+/// `telemetry analyze --advice`: what to change, biggest estimated saving first.
+public struct TraceAdviceReport: Report {
+    public let since: Date
+    public let until: Date
+    /// Traces with spans in the window.
+    public let traceCount: Int
+    public let advice: [Advice]
+
+    public init(since: Date, until: Date, traceCount: Int, advice: [Advice]) {
+        self.since = since
+        self.until = until
+        self.traceCount = traceCount
+        self.advice = advice
+    }
+
+    enum CodingKeys: String, CodingKey { case since, until, traceCount = "trace_count", advice }
+
+    /// Rows shown as text unless -v: the JSON always has everything.
+    private static let shown = 15
+
+    public func renderText(_ style: TextStyle) -> String {
+        let window = "since \(TimeText.human(since, utc: style.utc))"
+        guard traceCount > 0 else {
+            return "No advice: no traces \(window). Send spans with 'blackhole telemetry ingest FILE' or an OTLP exporter, or widen --since."
+        }
+        guard !advice.isEmpty else {
+            let kinds = AdviceKind.allCases.map(\.title)
+            return "No advice: \(traceCount) traces \(window) show no \(kinds.dropLast().joined(separator: ", ")) or \(kinds.last!)."
+        }
+        var text = "Advice from \(traceCount) traces \(window), biggest estimated saving first:\n"
+        var table = Table([("SAVING", .right), ("KIND", .left), ("SEEN", .right), ("TRACE", .left), ("WHAT TO CHANGE", .left)])
+        let listed = style.verbose ? advice[...] : advice.prefix(Self.shown)
+        for finding in listed {
+            let trace = finding.traceIDs.first.map { String($0.hex.prefix(16)) } ?? ""
+            let more = finding.traceIDs.count > 1 ? " +\(finding.traceIDs.count - 1)" : ""
+            table.append([Table.Cell(DurationText.format(finding.estimatedSavingMs / 1000)), Table.Cell(finding.kind.rawValue),
+                          Table.Cell("\(finding.occurrences)"), Table.Cell(trace + more, .dim), Table.Cell(finding.description)])
+        }
+        text += table.render(style)
+        if listed.count < advice.count { text += "\n(\(advice.count - listed.count) more: -v lists all, --json has all)" }
+        return text
+    }
+}

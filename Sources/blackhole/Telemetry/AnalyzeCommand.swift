@@ -2,9 +2,11 @@ import ArgumentParser
 import BlackholeCore
 
 struct AnalyzeCommand: AsyncParsableCommand {
+    private static let adviceThresholds = AdviceThresholds()
+
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Find slow, failing and stuck traces; show where the time goes.",
+        abstract: "Find slow, failing and stuck traces; show where the time goes and what to change.",
         discussion: """
             Patterns (thresholds from tracing.patterns in the config):
               slow_service_call      a trace longer than the threshold (5s); slow_requests
@@ -16,9 +18,18 @@ struct AnalyzeCommand: AsyncParsableCommand {
             self time first, then the critical path of the slowest traces. --summary adds the summary \
             to chosen patterns.
 
+            --advice shows, instead, what to change, with the traces that show it and the time it \
+            would save, biggest saving first:
+              n_plus_one       \(adviceThresholds.nPlusOneCalls)+ calls of one operation under one parent: batch them
+              serial_fan_out   \(adviceThresholds.serialFanOutCalls)+ calls to other services in turn: run them at once
+              retry_storm      \(adviceThresholds.retryAttempts)+ tries of one call after failures: fix it, back off
+              slow_operation   \(Int((adviceThresholds.slowOperationShare * 100).rounded()))%+ of self time over \(adviceThresholds.slowOperationSpans)+ spans: speed up its slow calls
+              chatty_services  \(adviceThresholds.chattyCalls)+ calls of \(DurationText.format(adviceThresholds.chattyCallDuration)) or less between two services in one trace
+
             Examples:
               blackhole telemetry analyze
               blackhole telemetry analyze --pattern slow_requests --since 15m
+              blackhole telemetry analyze --advice --since 6h
               blackhole telemetry analyze --service storage --json
             """)
 
@@ -31,14 +42,21 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Traces starting since: 30s, 5m, 1h, 2d or an RFC 3339 time.", valueName: "time"))
     var since = "1h"
 
-    @Option(help: ArgumentHelp("Only traces this service took part in; the summary shows its operations.", valueName: "service"))
+    @Option(help: ArgumentHelp("Only traces this service took part in; the summary shows its operations, the advice what it calls or is called in.",
+                               valueName: "service"))
     var service: String?
 
     @Flag(help: "Add the bottleneck summary to the chosen patterns.")
     var summary = false
 
+    @Flag(help: "Say what to change instead (N+1, serial fan-out, retry storms, slow operations, chatty services).")
+    var advice = false
+
     func run() async throws {
         let context = global.context
+        if advice, !pattern.isEmpty || summary {
+            throw BlackholeError(.usage, "--advice shows advice instead of findings and the summary: drop --pattern and --summary")
+        }
         var patterns: [TracePattern] = []
         for name in pattern {
             let chosen = try TracePattern(named: name)
@@ -48,6 +66,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let from = try context.instant(since)
         let until = context.clock.now()
         let analyzer = TraceAnalyzer(SpanStore(try context.openStore(config)), thresholds: config.tracing.patternThresholds)
+        if advice {
+            let found = try analyzer.advice(since: from, until: until, service: service)
+            try context.emit(TraceAdviceReport(since: from, until: until, traceCount: found.traceCount, advice: found.advice))
+            return
+        }
         var bottlenecks: TraceAnalysisReport.Summary?
         if pattern.isEmpty || summary {
             let found = try analyzer.bottlenecks(since: from, until: until, service: service)
