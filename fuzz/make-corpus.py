@@ -240,8 +240,8 @@ def configs():
                 texts.append(text)
     for text in texts:
         write("FuzzConfig", text)
-    write("FuzzConfig", "notification_channels:\n  - name: hook\n    type: webhook\n    url: https://x.example/${TOKEN}\n"
-                        "    headers: {Authorization: 'Bearer ${PASSWORD}'}\n")
+    write("FuzzConfig", "notification_channels:\n  - name: hook\n    type: webhook\n    config:\n      url: https://x.example/${TOKEN}\n"
+                        "      headers: {Authorization: 'Bearer ${PASSWORD}'}\n")
     write("FuzzConfig", "alert_rules:\n  - id: disk\n    metric: system.disk.usage_percent\n    condition: forecast\n"
                         "    threshold: 95\n    window: 6h\n    horizon: 4h\nstorage:\n  retention: {metrics: 7d}\n")
 
