@@ -29,9 +29,16 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     let label = String(decoding: reader.rest, as: UTF8.self)
     let text = PerfdataValue(label, value, unit: unit, series: SeriesKey("fuzz.metric")).text(rules: rules)
-    let parsed = Perfdata(text)
+    let parsed = Perfdata(Array(text.utf8))
     precondition(parsed != nil, "perfdata \(text.debugDescription) does not follow the plugin guidelines")
-    precondition(parsed?.label == label, "label \(label.debugDescription) reads back as \(parsed!.label.debugDescription)")
+    // What the guidelines do not allow in a label is written as a space.
+    var allowed = ""
+    for scalar in label.unicodeScalars {
+        let refused = scalar == "=" || [.control, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory)
+        allowed.unicodeScalars.append(refused ? " " : scalar)
+    }
+    precondition(parsed?.label == Array(allowed.utf8),
+                 "label \(label.debugDescription) reads back as \(String(decoding: parsed!.label, as: UTF8.self).debugDescription)")
     precondition(parsed?.unit == unit, "unit \(unit) reads back as \(parsed!.unit)")
     return 0
 }
@@ -51,34 +58,35 @@ struct ByteReader {
     }
 }
 
-/// One perfdata value read as the guidelines write it: `'label'=value[UOM];[warn];[crit];[min];[max]`,
-/// a quote in a quoted label doubled, numbers in `[-0-9.]`, ranges `[@][start:]end` with `~` for
-/// minus infinity.
+/// One perfdata value read byte by byte, as a monitoring system's C or Perl parser reads it, per
+/// the guidelines: `'label'=value[UOM];[warn];[crit];[min];[max]`, a label without `=` or a line
+/// break, a quote in a quoted label doubled, numbers in `[-0-9.]`, ranges `[@][start:]end` with
+/// `~` for minus infinity.
 struct Perfdata {
-    var label = ""
+    var label: [UInt8] = []
     var unit = ""
 
-    init?(_ text: String) {
-        guard !text.contains(where: \.isNewline) else { return nil }
-        var rest = Substring(text)
-        if rest.first == "'" {
+    init?(_ text: [UInt8]) {
+        let quote = UInt8(ascii: "'"), equals = UInt8(ascii: "=")
+        guard !text.contains(where: { $0 == 0 || $0 == 0x0A || $0 == 0x0D }) else { return nil }
+        var rest = text[...]
+        if rest.first == quote {
             rest = rest.dropFirst()
             while true {
-                guard let quote = rest.firstIndex(of: "'") else { return nil }
-                label += rest[..<quote]
-                rest = rest[rest.index(after: quote)...]
-                guard rest.first == "'" else { break }
-                label += "'"
+                guard let end = rest.firstIndex(of: quote) else { return nil }
+                label += rest[..<end]
+                rest = rest[(end + 1)...]
+                guard rest.first == quote else { break }
+                label.append(quote)
                 rest = rest.dropFirst()
             }
         } else {
-            let name = rest.prefix { $0 != "=" }
-            guard !name.contains(where: { $0 == " " || $0 == "'" }) else { return nil }
-            label = String(name)
-            rest = rest.dropFirst(name.count)
+            label = Array(rest.prefix { $0 != equals })
+            guard !label.contains(UInt8(ascii: " ")), !label.contains(quote) else { return nil }
+            rest = rest.dropFirst(label.count)
         }
-        guard rest.first == "=" else { return nil }
-        let fields = rest.dropFirst().split(separator: ";", omittingEmptySubsequences: false)
+        guard rest.first == equals, !label.contains(equals) else { return nil }
+        let fields = String(decoding: rest.dropFirst(), as: UTF8.self).split(separator: ";", omittingEmptySubsequences: false)
         guard (1...5).contains(fields.count) else { return nil }
         let number = fields[0].prefix { "-0123456789.".contains($0) }
         unit = String(fields[0].dropFirst(number.count))
