@@ -261,6 +261,18 @@ import Testing
         #expect(problems.map(\.description) == ["c.yaml:3:91: notification_channels[1].config.headers_file: line 1 of \(bad) is not a header (Name: value)"])
     }
 
+    /// Found by fuzzing: a value was expanded again, so a secret holding `${` was misread and
+    /// one naming its own variable never finished loading.
+    @Test func environmentValuesAreTakenAsTheyAre() throws {
+        let (config, problems) = ConfigDecoding.decode(yaml: """
+            notification_channels:
+              - { name: a, type: webhook, config: { url: "https://x.example/", headers: { Authorization: "Bearer ${SECRET}", X-Token: "${TOKEN}" } } }
+            """, file: "c.yaml", environment: ["SECRET": "pa${SECRET}ss", "TOKEN": "t${UNSET}"])
+        #expect(problems.isEmpty)
+        guard case .webhook(_, _, let headers) = config.notificationChannels[0].kind else { Issue.record("not a webhook"); return }
+        #expect(headers == ["Authorization": "Bearer pa${SECRET}ss", "X-Token": "t${UNSET}"])
+    }
+
     @Test func secretsAreMasked() throws {
         #expect(SecretMask.url("https://hooks.example/T1/B2?token=abc&x=1") == "https://hooks.example/T1/B2?token=***&x=***")
         #expect(SecretMask.url("https://user:pw@hooks.example/x") == "https://user:***@hooks.example/x")
