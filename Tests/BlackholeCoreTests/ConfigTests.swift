@@ -273,6 +273,13 @@ import Testing
         #expect(headers == ["Authorization": "Bearer pa${SECRET}ss", "X-Token": "t${UNSET}"])
     }
 
+    /// Found while writing the config fuzz target: a duration too long for a 64-bit count of
+    /// milliseconds was taken, then crashed `config show` and the grace check's message.
+    @Test func absurdDurationsAreProblems() {
+        #expect(problems("health:\n  check_interval: 99999999999999999999s\n") == [
+            "c.yaml:2:19: health.check_interval: must be a duration like 30s, 2m, 1h or 7d"])
+    }
+
     @Test func secretsAreMasked() throws {
         #expect(SecretMask.url("https://hooks.example/T1/B2?token=abc&x=1") == "https://hooks.example/T1/B2?token=***&x=***")
         #expect(SecretMask.url("https://user:pw@hooks.example/x") == "https://user:***@hooks.example/x")
