@@ -218,6 +218,7 @@ def dns():
     write("FuzzDNSMessage", mdns.pack())
     write("FuzzDNSMessage", reply("example.org", QTYPE.A, [RR("example.org", QTYPE.A, rdata=A("192.0.2.1"))]).pack())
     query = DNSRecord.question(name, "TXT")
+    query.header.id = 0x4242  # else random, and each run would add a file
     write("FuzzDNSMessage", query.pack())
     # A pointer to itself: a compression loop.
     loop = bytearray(struct.pack(">HHHHHH", 1, 0x8180, 0, 1, 0, 0)) + b"\xc0\x0c" + struct.pack(">HHIH", 16, 1, 60, 0)
