@@ -261,6 +261,25 @@ import Testing
         #expect(problems.map(\.description) == ["c.yaml:3:91: notification_channels[1].config.headers_file: line 1 of \(bad) is not a header (Name: value)"])
     }
 
+    /// Found by fuzzing: a value was expanded again, so a secret holding `${` was misread and
+    /// one naming its own variable never finished loading.
+    @Test func environmentValuesAreTakenAsTheyAre() throws {
+        let (config, problems) = ConfigDecoding.decode(yaml: """
+            notification_channels:
+              - { name: a, type: webhook, config: { url: "https://x.example/", headers: { Authorization: "Bearer ${SECRET}", X-Token: "${TOKEN}" } } }
+            """, file: "c.yaml", environment: ["SECRET": "pa${SECRET}ss", "TOKEN": "t${UNSET}"])
+        #expect(problems.isEmpty)
+        guard case .webhook(_, _, let headers) = config.notificationChannels[0].kind else { Issue.record("not a webhook"); return }
+        #expect(headers == ["Authorization": "Bearer pa${SECRET}ss", "X-Token": "t${UNSET}"])
+    }
+
+    /// Found while writing the config fuzz target: a duration too long for a 64-bit count of
+    /// milliseconds was taken, then crashed `config show` and the grace check's message.
+    @Test func absurdDurationsAreProblems() {
+        #expect(problems("health:\n  check_interval: 99999999999999999999s\n") == [
+            "c.yaml:2:19: health.check_interval: must be a duration like 30s, 2m, 1h or 7d"])
+    }
+
     @Test func secretsAreMasked() throws {
         #expect(SecretMask.url("https://hooks.example/T1/B2?token=abc&x=1") == "https://hooks.example/T1/B2?token=***&x=***")
         #expect(SecretMask.url("https://user:pw@hooks.example/x") == "https://user:***@hooks.example/x")

@@ -32,6 +32,15 @@ import Testing
         #expect(error?.message == "invalid multiaddr \"\(text)\": \(reason)")
     }
 
+    /// Found by fuzzing: inet_pton stops at a NUL, so `::2\0junk` passed as an IPv6 address
+    /// (a /dnsaddr TXT record from the network may carry one).
+    @Test(arguments: ["/ip6/::2\0junk/tcp/1", "/ip4/1.2.3.4\0/tcp/1"])
+    func refusesAnAddressWithANULInside(_ text: String) {
+        let error = #expect(throws: BlackholeError.self) { try Multiaddr(text) }
+        #expect(error?.message.hasPrefix("invalid multiaddr \"\(text)\": \"") == true)
+        #expect(error?.message.hasSuffix("\" is not an IPv\(text.hasPrefix("/ip6") ? 6 : 4) address") == true)
+    }
+
     @Test func knowsWhatItCanProbe() throws {
         let tcp = try Multiaddr("/ip4/127.0.0.1/tcp/4001/p2p/\(Self.peer)")
         #expect(tcp.tcpTarget?.host == "127.0.0.1" && tcp.tcpTarget?.port == 4001 && tcp.peerID == Self.peer)

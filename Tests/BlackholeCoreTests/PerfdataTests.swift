@@ -86,4 +86,27 @@ import Testing
     @Test func aQuoteInALabelIsDoubled() {
         #expect(PerfdataValue("bob's status", 1, series: SeriesKey("service.health.status")).text(rules: []) == "'bob''s status'=1")
     }
+
+    /// Found by fuzzing: a service name or disk path from the config with a line break, a NUL or
+    /// `=` broke the plugin line; a quote followed by a combining mark (one Swift character) was
+    /// not doubled.
+    @Test func aLabelIsOneLineWithoutEquals() {
+        let series = SeriesKey("service.health.status")
+        #expect(PerfdataValue("db\nprimary=1\0 status", 1, series: series).text(rules: []) == "'db primary 1  status'=1")
+        #expect(PerfdataValue("a\r\nb\u{2028}c", 1, series: series).text(rules: []) == "'a  b c'=1")
+        let combined = PerfdataValue("it'\u{0301}s", 1, series: series).text(rules: [])
+        #expect(Array(combined.utf8) == Array("'it''\u{0301}s'=1".utf8))
+    }
+
+    /// Found by fuzzing: a threshold was written as Swift writes a Double, `1e-05`, which is no
+    /// number in the guidelines' ranges.
+    @Test func thresholdsAreWrittenWithoutAnExponent() {
+        #expect(PerfdataValue.range([rule(.gt, 0.00001)], fromZero: true) == "0.00001")
+        #expect(PerfdataValue.range([rule(.lt, 2.5e20)], fromZero: false) == "250000000000000000000:")
+        #expect(PerfdataValue.range([rule(.gt, -1.5e-7)], fromZero: false) == "~:-0.00000015")
+        #expect(PerfdataValue.range([rule(.eq, 1e16)], fromZero: false) == "@10000000000000000:10000000000000000")
+        for threshold in [0.00001, 2.5e20, -1.5e-7, 1e16, 5e-324, 1.7976931348623157e308, 80, 0.5] {
+            #expect(Double(PerfdataValue.number(threshold)) == threshold, "\(threshold)")
+        }
+    }
 }

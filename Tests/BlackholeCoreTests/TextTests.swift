@@ -33,6 +33,17 @@ import Testing
             #expect(try DurationText.parse(DurationText.format(seconds)) == seconds)
         }
     }
+
+    /// Found by fuzzing the config: `check_interval: 99999999999999999999s` was read, then
+    /// crashed `config show` writing it as whole milliseconds.
+    @Test func refusesDurationsLongerThanACentury() throws {
+        #expect(try DurationText.parse("36500d") == DurationText.maximum)
+        for text in ["36501d", "99999999999999999999s", "1\(String(repeating: "0", count: 305))w"] {
+            let error = #expect(throws: BlackholeError.self) { try DurationText.parse(text) }
+            #expect(error?.message == "invalid duration \"\(text)\": longer than 100 years (36500d)")
+        }
+        #expect(DurationText.exact(DurationText.maximum) == "36500d")
+    }
 }
 
 @Suite struct TimeTextTests {

@@ -6,7 +6,11 @@ public enum DurationText {
         ("µs", 0.000_001), ("us", 0.000_001), ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800),
     ]
 
-    /// Parses `500ms`, `30s`, `5m`, `1h30m`, `2d`, `1.5s`, or `0`. Returns seconds.
+    /// The longest duration read: far beyond any retention or interval, and well within what
+    /// `format` and `exact` can write (whole seconds and milliseconds as 64-bit integers).
+    static let maximum: TimeInterval = 100 * 365 * 86_400
+
+    /// Parses `500ms`, `30s`, `5m`, `1h30m`, `2d`, `1.5s`, or `0`, up to 100 years. Returns seconds.
     public static func parse(_ text: String) throws -> TimeInterval {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "0" { return 0 }
@@ -22,6 +26,9 @@ public enum DurationText {
                   let scale = units.first(where: { $0.suffix == unit.lowercased() })?.seconds
             else { throw invalid(text) }
             total += value * scale
+        }
+        guard total <= maximum else {
+            throw BlackholeError(.usage, "invalid duration \"\(text)\": longer than 100 years (36500d)")
         }
         return total
     }

@@ -162,18 +162,22 @@ struct YAMLValue {
     }
 
     /// A string with every `${NAME}` replaced by that environment variable, so secrets can stay
-    /// out of the file; a variable that is not set is a problem.
+    /// out of the file; a variable that is not set is a problem. A value is taken as it is: a
+    /// secret may itself hold `${`, and is not read again (one naming itself would never end).
     func setting() -> String? {
-        guard var text = string() else { return nil }
-        while let start = text.range(of: "${"), let end = text[start.upperBound...].firstIndex(of: "}") {
-            let name = String(text[start.upperBound..<end])
+        guard let text = string() else { return nil }
+        var expanded = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            let name = String(rest[start.upperBound..<end])
             guard let value = problems.environment[name] else {
                 problem("environment variable \(name) is not set")
                 return nil
             }
-            text.replaceSubrange(start.lowerBound...end, with: value)
+            expanded += rest[..<start.lowerBound] + value
+            rest = rest[rest.index(after: end)...]
         }
-        return text
+        return expanded + rest
     }
 }
 

@@ -144,7 +144,8 @@ public struct Multiaddr: Sendable, Hashable, CustomStringConvertible {
 
     static func isIP(_ text: String, family: Int32) -> Bool {
         var buffer = [UInt8](repeating: 0, count: 16)
-        return inet_pton(family, text, &buffer) == 1
+        // inet_pton reads a C string: what follows a NUL (`::2\0junk`, from a TXT record) it never sees.
+        return !text.utf8.contains(0) && inet_pton(family, text, &buffer) == 1
     }
 
     static func isHostName(_ text: String) -> Bool {
