@@ -18,6 +18,9 @@ benchmarks/soak.sh builds the release binary first (in .build-dynamic) and runs 
 3. Every --sample seconds (default: the run over 240, at least 5), one CSV row: serve's RSS
    (VmRSS) and open descriptors, database and WAL size, requests ok and failed, spans/s
    accepted, p50/p99 request latency, the slowest check and traces query of the interval.
+   Before the load, a connection churn: 20,000 connections each opened for one `GET /health`
+   and closed, with serve's RSS read before (after 2,000 to warm up) and after; more than
+   8 MiB of growth fails the run (memory kept per connection).
 4. At the end: SIGTERM (serve must exit 0), then the verdict. The first quarter is warm-up
    (caches fill, the database grows until retention starts pruning); between the second and
    the last quarter, RSS may grow by at most 10% + 8 MiB and descriptors by at most 8, and no
@@ -132,6 +135,18 @@ storage:
         if not line:
             sys.exit(f"serve did not start: see {self.work}/serve.log")
 
+    def rss_kib(self):
+        with open(f"/proc/{self.serve.pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+    def churn(self, count):
+        """Opens `count` connections one after another, one request each."""
+        for _ in range(count):
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            connection.request("GET", "/health")
+            connection.getresponse().read()
+            connection.close()
+
     def load(self, index, threads):
         """Sends export requests at this thread's share of --rate."""
         rng = random.Random(index * 7919 + int(time.time()))
@@ -172,10 +187,8 @@ storage:
     def sample(self):
         with self.lock:
             interval, self.interval = self.interval, Interval()
-        pid = self.serve.pid
-        with open(f"/proc/{pid}/status") as status:
-            rss_kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-        descriptors = len(os.listdir(f"/proc/{pid}/fd"))
+        rss_kib = self.rss_kib()
+        descriptors = len(os.listdir(f"/proc/{self.serve.pid}/fd"))
         size = lambda path: os.path.getsize(path) if os.path.exists(path) else 0
         latencies = sorted(interval.latencies)
         percentile = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0
@@ -194,6 +207,12 @@ storage:
 
     def run(self):
         self.start_serve()
+        self.churn(2000)
+        before = self.rss_kib()
+        self.churn(20000)
+        self.churned = (before, self.rss_kib())
+        print(f"connection churn: RSS {before / 1024:.1f} MiB before 20,000 connections, {self.churned[1] / 1024:.1f} MiB after",
+              flush=True)
         threads = 2
         workers = [threading.Thread(target=self.load, args=(index, threads), daemon=True) for index in range(threads)]
         workers.append(threading.Thread(target=self.every, args=(5, ["telemetry", "check", "-q"], "checks"), daemon=True))
@@ -296,8 +315,12 @@ def main():
     args.sample = args.sample or max(5.0, args.hours * 3600 / 240)
     os.makedirs(args.out, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="blackhole-soak-") as work:
-        rows, errors = Soak(args, work).run()
+        soak = Soak(args, work)
+        rows, errors = soak.run()
     problems = verdict(rows, errors)
+    before, after = soak.churned
+    if after - before > 8 * 1024:
+        problems.append(f"RSS grew by {(after - before) / 1024:.1f} MiB over 20,000 connections")
     title = (f"blackhole serve, {args.hours:g} h at {args.rate:g} spans/s + check every 5s + traces every 10s "
              f"({time.strftime('%Y-%m-%d')})")
     plot(rows, os.path.join(args.out, "soak.svg"), title)

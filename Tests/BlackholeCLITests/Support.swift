@@ -32,6 +32,8 @@ struct CLI {
         try! FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         environment = ["HOME": home, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "XDG_CONFIG_HOME": home + "/config",
                        "XDG_STATE_HOME": home + "/state", "LANG": "C.UTF-8"]
+        // A sanitized build's binary reads its sanitizer's settings (scripts/sanitize sets them).
+        for name in ["ASAN_OPTIONS", "TSAN_OPTIONS"] { environment[name] = ProcessInfo.processInfo.environment[name] }
     }
 
     func path(_ name: String) -> String { home + "/" + name }
