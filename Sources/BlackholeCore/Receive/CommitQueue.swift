@@ -10,7 +10,7 @@ public final class CommitQueue: @unchecked Sendable {
     public struct Full: Error, Sendable {}
 
     private struct Entry {
-        var spans: [EncodedSpan]
+        var spans: SpanBatch
         var samples: [Sample]
         var continuation: CheckedContinuation<SpanWriteResult, any Error>
         var items: Int { spans.count + samples.count }
@@ -47,8 +47,8 @@ public final class CommitQueue: @unchecked Sendable {
     /// Commits `spans` and `samples` and returns once they are; throws `Full` at once when too
     /// much is waiting (a request alone in the queue is always taken, whatever its size).
     public func commit(spans: [Span], samples: [Sample]) async throws -> SpanWriteResult {
-        // The stored text is made here, on the request's own task: requests prepare in parallel.
-        let prepared = spans.map(EncodedSpan.init)
+        // The stored rows are made here, on the request's own task: requests prepare in parallel.
+        let prepared = SpanBatch(spans)
         guard !prepared.isEmpty || !samples.isEmpty else { return SpanWriteResult() }
         return try await withCheckedThrowingContinuation { continuation in
             let entry = Entry(spans: prepared, samples: samples, continuation: continuation)
@@ -125,7 +125,7 @@ public final class CommitQueue: @unchecked Sendable {
             var results: [SpanWriteResult] = []
             for entry in batch {
                 let before = inserts.result
-                for span in entry.spans { try inserts.add(span) }
+                try inserts.add(entry.spans)
                 try MetricStore.insert(db, entry.samples)
                 results.append(SpanWriteResult(stored: inserts.result.stored - before.stored,
                                                duplicates: inserts.result.duplicates - before.duplicates))

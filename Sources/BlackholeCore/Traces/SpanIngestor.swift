@@ -137,7 +137,7 @@ public struct SpanIngestor: Sendable {
     }
 
     private enum Message: Sendable {
-        case spans([EncodedSpan], bytesRead: Int)
+        case spans(SpanBatch, bytesRead: Int)
         case problem(String)
         case rejected(Int)
         case sampledOut(Int)
@@ -182,11 +182,10 @@ public struct SpanIngestor: Sendable {
 
     /// Runs on the decoding thread.
     private static func decode(_ reader: SpanFileReader, sampler: TraceSampler, batchSize: Int, into queue: BoundedQueue<Message>) {
-        var batch: [EncodedSpan] = []
-        batch.reserveCapacity(batchSize)
+        var batch = SpanBatch()
         func flush() -> Bool {
             guard !batch.isEmpty else { return true }
-            defer { batch.removeAll(keepingCapacity: true) }
+            defer { batch = SpanBatch() }
             return queue.push(.spans(batch, bytesRead: reader.bytesRead))
         }
         do {
@@ -204,7 +203,7 @@ public struct SpanIngestor: Sendable {
                                   queue.push(.problem("\(unit.location): \(decoded.rejected) spans rejected, first: \(decoded.firstProblem ?? "")"))
                             else { return }
                         }
-                        batch += decoded.spans.map(EncodedSpan.init)
+                        batch.append(contentsOf: decoded.spans)
                         if batch.count >= batchSize, !flush() { return }
                     } catch let error as BlackholeError {
                         guard queue.push(.problem("\(unit.location): \(error.message)")) else { return }

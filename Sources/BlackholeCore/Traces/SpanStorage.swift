@@ -5,7 +5,7 @@ import Foundation
 public protocol SpanWriter: Sendable {
     /// Stores the spans in one transaction. A span already stored (same trace and span id, as
     /// after an exporter's retry) is counted as a duplicate and left as it was.
-    func write(_ spans: [EncodedSpan]) throws -> SpanWriteResult
+    func write(_ spans: SpanBatch) throws -> SpanWriteResult
     /// A long run of batches follows (`ingest`): the store may trade memory for speed.
     func prepareForBulkWrites() throws
 }
@@ -13,7 +13,7 @@ public protocol SpanWriter: Sendable {
 extension SpanWriter {
     @discardableResult
     public func write(_ spans: [Span]) throws -> SpanWriteResult {
-        try write(spans.map(EncodedSpan.init))
+        try write(SpanBatch(spans))
     }
 }
 
@@ -103,24 +103,117 @@ public struct SpanFilter: Sendable {
     }
 }
 
-/// A span with its attributes, events and links encoded as the OTLP/JSON text blackhole keeps,
-/// which replaces them: they are freed where they were encoded (ingestion's decoding thread),
-/// not on the writing one.
-public struct EncodedSpan: Sendable {
-    let span: Span
-    let attributes: String
-    let events: String?
-    let links: String?
+/// Spans ready to store, made where they are decoded (ingestion's decoding thread, each request's
+/// task in serve) so that the one writer only binds and inserts. Ids are integers; every span's
+/// text (name, status message, and attributes, events and links in the OTLP/JSON shapes blackhole
+/// keeps) lies in one byte buffer; each distinct origin is listed once. A row holds no reference,
+/// so a batch of thousands of spans is freed by freeing three arrays.
+public struct SpanBatch: Sendable {
+    /// A slice of `text`; `count` -1 for none (NULL).
+    struct Text {
+        var start: Int
+        var count: Int
+    }
 
-    public init(_ span: Span) {
-        attributes = SpanJSON.attributes(span.attributes)
-        events = SpanJSON.events(span.events)
-        links = SpanJSON.links(span.links)
-        var bare = span
-        bare.attributes = [:]
-        bare.events = []
-        bare.links = []
-        self.span = bare
+    struct Row {
+        var traceID: TraceKey
+        var spanID: UInt64
+        /// 0 for a root.
+        var parentSpanID: UInt64
+        /// Index into `origins`.
+        var origin: Int
+        var kind: Span.Kind
+        var statusCode: Span.StatusCode
+        var startNanos: UInt64
+        var endNanos: UInt64
+        var name: Text
+        var statusMessage: Text
+        var attributes: Text
+        var events: Text
+        var links: Text
+    }
+
+    private(set) var rows: [Row] = []
+    private(set) var text: [UInt8] = []
+    private(set) var origins: [SpanOrigin] = []
+    /// The service of each origin.
+    private(set) var services: [String] = []
+    private var originIndex: [SpanOrigin: Int] = [:]
+
+    public init() {}
+
+    public init(_ spans: [Span]) {
+        rows.reserveCapacity(spans.count)
+        for span in spans { append(span) }
+    }
+
+    public var count: Int { rows.count }
+    public var isEmpty: Bool { rows.isEmpty }
+
+    /// Adds a span; its ids must have their OTLP lengths (16 and 8 bytes), as decoding checks.
+    public mutating func append(_ span: Span) {
+        precondition(span.traceID.count == 16 && span.spanID.count == 8 && (span.parentSpanID?.count ?? 8) == 8,
+                     "span ids of the wrong length reached the store")
+        let origin = index(of: span.origin)
+        rows.append(Row(traceID: TraceKey(span.traceID), spanID: UInt64(bigEndianBytes: span.spanID),
+                        parentSpanID: span.parentSpanID.map { UInt64(bigEndianBytes: $0) } ?? 0, origin: origin, kind: span.kind,
+                        statusCode: span.statusCode, startNanos: span.startNanos, endNanos: span.endNanos, name: add(span.name),
+                        statusMessage: add(span.statusMessage), attributes: add(SpanJSON.attributes(span.attributes)),
+                        events: add(SpanJSON.events(span.events)), links: add(SpanJSON.links(span.links))))
+    }
+
+    public mutating func append(contentsOf spans: [Span]) {
+        for span in spans { append(span) }
+    }
+
+    /// Empties the batch, keeping its storage for the next.
+    public mutating func removeAll() {
+        rows.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
+        origins.removeAll(keepingCapacity: true)
+        services.removeAll(keepingCapacity: true)
+        originIndex.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func add(_ string: String?) -> Text {
+        guard var string else { return Text(start: 0, count: -1) }
+        let start = text.count
+        string.withUTF8 { text.append(contentsOf: $0) }
+        return Text(start: start, count: text.count - start)
+    }
+
+    private mutating func index(of origin: SpanOrigin) -> Int {
+        // The spans of one request share their origin's storage: equal at a glance, no hashing.
+        if let last = origins.indices.last, origins[last] == origin { return last }
+        if let found = originIndex[origin] { return found }
+        originIndex[origin] = origins.count
+        origins.append(origin)
+        services.append(origin.service)
+        return origins.count - 1
+    }
+}
+
+/// A trace id as two integers: hashed and compared at a glance, where a 16-byte `Data` is a
+/// reference to bytes on the heap.
+struct TraceKey: Hashable, Sendable {
+    var high: UInt64
+    var low: UInt64
+
+    init(_ data: Data) {
+        high = UInt64(bigEndianBytes: data.prefix(8))
+        low = UInt64(bigEndianBytes: data.suffix(8))
+    }
+
+    var data: Data {
+        var bytes = (high.bigEndian, low.bigEndian)
+        return withUnsafeBytes(of: &bytes) { Data($0) }
+    }
+}
+
+extension UInt64 {
+    /// The integer of up to 8 bytes, most significant first.
+    init(bigEndianBytes bytes: some Collection<UInt8>) {
+        self = bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 

@@ -88,6 +88,7 @@ public struct SpanStore: SpanWriter, SpanReader {
             """)
         // Carry the first schema's spans over, through the same writer as new ones.
         var writer = SpanInsertBatch(db: db)
+        var batch = SpanBatch()
         let old = try Row.fetchCursor(db, sql: "SELECT * FROM spans_v1")
         while let row = try old.next() {
             var span = Span(traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], name: row["name"],
@@ -96,8 +97,13 @@ public struct SpanStore: SpanWriter, SpanReader {
                             statusCode: Span.StatusCode(rawValue: row["status_code"]) ?? .unset, statusMessage: row["status_message"],
                             origin: SpanOrigin(service: row["service"]))
             span.attributes = SpanRows.attributes(row["attributes"])
-            try writer.add(EncodedSpan(span))
+            batch.append(span)
+            if batch.count >= 5000 {
+                try writer.add(batch)
+                batch.removeAll()
+            }
         }
+        try writer.add(batch)
         _ = try writer.finish()
         try db.execute(sql: "DROP TABLE spans_v1")
     }
@@ -111,11 +117,11 @@ public struct SpanStore: SpanWriter, SpanReader {
             """),
     ]
 
-    public func write(_ spans: [EncodedSpan]) throws -> SpanWriteResult {
+    public func write(_ spans: SpanBatch) throws -> SpanWriteResult {
         guard !spans.isEmpty else { return SpanWriteResult() }
         return try store.write { db in
             var batch = SpanInsertBatch(db: db)
-            for span in spans { try batch.add(span) }
+            try batch.add(spans)
             return try batch.finish()
         }
     }
@@ -130,11 +136,12 @@ public struct SpanStore: SpanWriter, SpanReader {
 struct SpanInsertBatch {
     private let db: Database
     private var origins: [SpanOrigin: Int64] = [:]
-    private var lastOrigin: (origin: SpanOrigin, id: Int64)?
-    /// The traces this batch touches, by id and by `traces.id`, their summaries as stored plus what
-    /// the batch adds.
-    private var traceRefs: [Data: Int64] = [:]
-    private var summaries: [Int64: TraceSummary.Delta] = [:]
+    /// The service of each `span_origins.id` this batch used.
+    private var services: [Int64: String] = [:]
+    /// The traces this batch touches: their summaries as stored plus what the batch adds, and
+    /// where each is in `summaries` by trace id.
+    private var summaries: [TraceSummary.Delta] = []
+    private var summaryIndex: [TraceKey: Int] = [:]
     /// What the batch has done so far.
     private(set) var result = SpanWriteResult()
     private var insertSpan: Statement?
@@ -143,42 +150,59 @@ struct SpanInsertBatch {
 
     init(db: Database) { self.db = db }
 
-    mutating func add(_ encoded: EncodedSpan) throws {
-        let span = encoded.span
-        let originID = try originID(span.origin)
-        let traceRef = try traceRef(span.traceID)
+    mutating func add(_ batch: SpanBatch) throws {
+        let originIDs = try batch.origins.map { try originID($0) }
         let statement = try insertSpan ?? db.makeStatement(sql: """
             INSERT OR IGNORE INTO spans (trace_ref, trace_id, span_id, parent_span_id, origin_id, service, name, kind, start_ns,
                                          end_ns, status_code, status_message, attributes, events, links)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertSpan = statement
-        // Bound through SQLite's C API: ingestion runs this for every span.
         let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        let service = span.service
-        sqlite3_bind_int64(handle, 1, traceRef)
-        RawBind.blob(handle, 2, span.traceID)
-        RawBind.blob(handle, 3, span.spanID)
-        if let parent = span.parentSpanID { RawBind.blob(handle, 4, parent) } else { sqlite3_bind_null(handle, 4) }
-        sqlite3_bind_int64(handle, 5, originID)
-        RawBind.text(handle, 6, service)
-        RawBind.text(handle, 7, span.name)
-        sqlite3_bind_int64(handle, 8, Int64(span.kind.rawValue))
-        sqlite3_bind_int64(handle, 9, Int64(clamping: span.startNanos))
-        sqlite3_bind_int64(handle, 10, Int64(clamping: span.endNanos))
-        sqlite3_bind_int64(handle, 11, Int64(span.statusCode.rawValue))
-        RawBind.text(handle, 12, span.statusMessage)
-        RawBind.text(handle, 13, encoded.attributes)
-        RawBind.text(handle, 14, encoded.events)
-        RawBind.text(handle, 15, encoded.links)
-        try RawBind.step(handle, db)
-        guard sqlite3_changes(db.sqliteConnection) > 0 else {
-            result.duplicates += 1
-            return
+        let connection = db.sqliteConnection
+        // Bound through SQLite's C API straight from the batch's memory: this runs for every span.
+        var last: (trace: TraceKey, summary: Int)?
+        // The text bound last points into the batch: gone when the batch is.
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
         }
-        result.stored += 1
-        summaries[traceRef]!.add(span, service: service)
+        try batch.text.withUnsafeBufferPointer { text in
+            for row in batch.rows {
+                let summary: Int
+                if let last, last.trace == row.traceID {
+                    summary = last.summary
+                } else {
+                    summary = try summaryIndex(row.traceID)
+                    last = (row.traceID, summary)
+                }
+                let originID = originIDs[row.origin]
+                sqlite3_reset(handle)
+                sqlite3_bind_int64(handle, 1, summaries[summary].traceRef)
+                RawBind.id(handle, 2, row.traceID.high, row.traceID.low)
+                RawBind.id(handle, 3, row.spanID)
+                if row.parentSpanID != 0 { RawBind.id(handle, 4, row.parentSpanID) } else { sqlite3_bind_null(handle, 4) }
+                sqlite3_bind_int64(handle, 5, originID)
+                RawBind.text(handle, 6, batch.services[row.origin])
+                RawBind.text(handle, 7, row.name, in: text)
+                sqlite3_bind_int64(handle, 8, Int64(row.kind.rawValue))
+                sqlite3_bind_int64(handle, 9, Int64(clamping: row.startNanos))
+                sqlite3_bind_int64(handle, 10, Int64(clamping: row.endNanos))
+                sqlite3_bind_int64(handle, 11, Int64(row.statusCode.rawValue))
+                RawBind.text(handle, 12, row.statusMessage, in: text)
+                RawBind.text(handle, 13, row.attributes, in: text)
+                RawBind.text(handle, 14, row.events, in: text)
+                RawBind.text(handle, 15, row.links, in: text)
+                try RawBind.step(handle, db)
+                guard sqlite3_changes(connection) > 0 else {
+                    result.duplicates += 1
+                    continue
+                }
+                result.stored += 1
+                summaries[summary].add(row, origin: originID, name: row.name, in: text)
+            }
+        }
+        for (origin, id) in zip(batch.origins, originIDs) where services[id] == nil { services[id] = origin.service }
     }
 
     /// Writes the summaries of the traces this batch touched.
@@ -189,31 +213,33 @@ struct SpanInsertBatch {
             WHERE id = ?
             """)
         let delete = try db.makeStatement(sql: "DELETE FROM traces WHERE id = ?")
-        for (traceRef, summary) in summaries {
+        for var summary in summaries {
             if summary.spanCount == 0 {
                 // Made for this batch, whose spans of it were all already stored.
-                try delete.execute(arguments: [traceRef])
+                try delete.execute(arguments: [summary.traceRef])
                 continue
             }
+            summary.resolve(services: services)
             try update.execute(arguments: [
                 Int64(clamping: summary.startNanos), Int64(clamping: summary.endNanos), summary.hasRoot, summary.rootService,
-                summary.rootName, summary.spanCount, summary.errorCount, TraceSummary.Delta.encode(services: summary.services), traceRef,
+                summary.rootName, summary.spanCount, summary.errorCount, TraceSummary.Delta.encode(services: summary.services),
+                summary.traceRef,
             ])
         }
-        summaries = [:]
-        traceRefs = [:]
+        summaries = []
+        summaryIndex = [:]
         return result
     }
 
-    /// The `traces.id` of a trace, made (with an empty summary) when the trace is new.
-    private mutating func traceRef(_ traceID: Data) throws -> Int64 {
-        if let known = traceRefs[traceID] { return known }
+    /// Where the trace's summary is in `summaries`; a trace new to the store gets its `traces`
+    /// row (with an empty summary) here.
+    private mutating func summaryIndex(_ trace: TraceKey) throws -> Int {
+        if let known = summaryIndex[trace] { return known }
+        let traceID = trace.data
         let find = try findTrace ?? db.makeStatement(sql: "SELECT * FROM traces WHERE trace_id = ?")
         findTrace = find
-        let traceRef: Int64
         if let row = try Row.fetchOne(find, arguments: [traceID]) {
-            traceRef = row["id"]
-            summaries[traceRef] = TraceSummary.Delta(row: row)
+            summaries.append(TraceSummary.Delta(row: row))
         } else {
             let insert = try insertTrace ?? db.makeStatement(sql: """
                 INSERT INTO traces (trace_id, start_ns, end_ns, has_root, root_service, root_name, span_count, error_count, services)
@@ -221,20 +247,14 @@ struct SpanInsertBatch {
                 """)
             insertTrace = insert
             try insert.execute(arguments: [traceID])
-            traceRef = db.lastInsertedRowID
-            summaries[traceRef] = TraceSummary.Delta()
+            summaries.append(TraceSummary.Delta(traceRef: db.lastInsertedRowID))
         }
-        traceRefs[traceID] = traceRef
-        return traceRef
+        summaryIndex[trace] = summaries.count - 1
+        return summaries.count - 1
     }
 
     private mutating func originID(_ origin: SpanOrigin) throws -> Int64 {
-        // The spans of one request share their origin's storage: equal at a glance, no hashing.
-        if let last = lastOrigin, last.origin == origin { return last.id }
-        if let id = origins[origin] {
-            lastOrigin = (origin, id)
-            return id
-        }
+        if let id = origins[origin] { return id }
         var key = "{\"resource\":"
         SpanJSON.write(origin.resource, into: &key)
         key += ",\"scope\":["
@@ -256,7 +276,6 @@ struct SpanInsertBatch {
             id = db.lastInsertedRowID
         }
         origins[origin] = id
-        lastOrigin = (origin, id)
         return id
     }
 }
@@ -273,7 +292,7 @@ extension TraceSummary {
 
 extension TraceSummary.Delta {
     init(row: Row) {
-        self.init()
+        self.init(traceRef: row["id"])
         startNanos = UInt64(row["start_ns"] as Int64)
         endNanos = UInt64(row["end_ns"] as Int64)
         hasRoot = row["has_root"]
@@ -290,8 +309,28 @@ extension TraceSummary.Delta {
 enum RawBind {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    static func blob(_ handle: OpaquePointer, _ index: Int32, _ data: Data) {
-        data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+    /// An id of 16 bytes (two integers) or 8, most significant byte first.
+    static func id(_ handle: OpaquePointer, _ index: Int32, _ high: UInt64, _ low: UInt64) {
+        var bytes = (high.bigEndian, low.bigEndian)
+        withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, index, $0.baseAddress, 16, transient) }
+    }
+
+    static func id(_ handle: OpaquePointer, _ index: Int32, _ value: UInt64) {
+        var bytes = value.bigEndian
+        withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, index, $0.baseAddress, 8, transient) }
+    }
+
+    /// Text of a batch's buffer, which outlives the statement's step: not copied.
+    static func text(_ handle: OpaquePointer, _ index: Int32, _ range: SpanBatch.Text, in buffer: UnsafeBufferPointer<UInt8>) {
+        guard range.count >= 0 else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        guard range.count > 0, let base = buffer.baseAddress else {
+            sqlite3_bind_text(handle, index, "", 0, transient)
+            return
+        }
+        sqlite3_bind_text(handle, index, UnsafeRawPointer(base + range.start).assumingMemoryBound(to: CChar.self), Int32(range.count), nil)
     }
 
     static func step(_ handle: OpaquePointer, _ db: Database) throws {

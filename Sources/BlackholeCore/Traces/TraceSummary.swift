@@ -50,6 +50,8 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
 
     /// What a batch of spans adds to a trace's summary, merged with what is stored.
     struct Delta {
+        /// The trace's row in `traces`.
+        var traceRef: Int64
         var startNanos = UInt64.max
         var endNanos: UInt64 = 0
         var hasRoot = false
@@ -59,22 +61,35 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
         var spanCount = 0
         var errorCount = 0
         var services: Set<String> = []
+        /// The `span_origins` of the spans added, whose services join `services` in `resolve`:
+        /// a trace's spans come from a few, and comparing integers is cheaper than hashing names.
+        private var origins: [Int64] = []
+        private var rootOrigin: Int64?
 
-        init() {}
+        init(traceRef: Int64 = 0) { self.traceRef = traceRef }
 
-        mutating func add(_ span: Span, service: String) {
-            startNanos = min(startNanos, span.startNanos)
-            endNanos = max(endNanos, span.endNanos)
+        /// Adds a stored span of a batch, made by the origin with that `span_origins.id`.
+        mutating func add(_ row: SpanBatch.Row, origin: Int64, name: SpanBatch.Text, in text: UnsafeBufferPointer<UInt8>) {
+            startNanos = min(startNanos, row.startNanos)
+            endNanos = max(endNanos, row.endNanos)
             spanCount += 1
-            if span.statusCode == .error { errorCount += 1 }
-            services.insert(service)
-            let isRoot = span.parentSpanID == nil
-            if (isRoot && !hasRoot) || (isRoot == hasRoot && span.startNanos < rootStart) {
+            if row.statusCode == .error { errorCount += 1 }
+            if !origins.contains(origin) { origins.append(origin) }
+            let isRoot = row.parentSpanID == 0
+            if (isRoot && !hasRoot) || (isRoot == hasRoot && row.startNanos < rootStart) {
                 hasRoot = isRoot
-                rootService = service
-                rootName = span.name
-                rootStart = span.startNanos
+                rootOrigin = origin
+                rootName = String(decoding: UnsafeBufferPointer(rebasing: text[name.start..<name.start + name.count]), as: UTF8.self)
+                rootStart = row.startNanos
             }
+        }
+
+        /// Names the services of the origins added, from the service of each origin id.
+        mutating func resolve(services names: [Int64: String]) {
+            for origin in origins { services.insert(names[origin]!) }
+            if let rootOrigin { rootService = names[rootOrigin]! }
+            origins = []
+            rootOrigin = nil
         }
 
         /// A JSON array of names, so `instr(services, '"name"')` finds a service without LIKE's escapes.
