@@ -8,11 +8,14 @@ public struct TraceSampler: Sendable {
     public init(rate: Double) { self.rate = min(1, max(0, rate)) }
 
     public func keeps(_ traceID: Data) -> Bool {
+        keeps(TraceKey(traceID))
+    }
+
+    func keeps(_ trace: TraceKey) -> Bool {
         if rate >= 1 { return true }
         if rate <= 0 { return false }
         // W3C trace ids carry their randomness in the rightmost bytes.
-        let value = traceID.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return Double(value) < rate * 18_446_744_073_709_551_616.0
+        return Double(trace.low) < rate * 18_446_744_073_709_551_616.0
     }
 
     /// Drops the spans of traces not sampled; returns how many were dropped.
@@ -195,15 +198,23 @@ public struct SpanIngestor: Sendable {
                     guard queue.push(.problem("\(location): \(message)")) else { return }
                 case .unit(let unit):
                     do {
-                        var decoded = reader.format!.isJSON ? try OTLPJSON.decodeTraces(unit.data) : try OTLPProtobuf.decodeTraces(unit.data)
-                        let dropped = sampler.apply(to: &decoded.spans)
-                        if dropped > 0, !queue.push(.sampledOut(dropped)) { return }
-                        if decoded.rejected > 0 {
-                            guard queue.push(.rejected(decoded.rejected)),
-                                  queue.push(.problem("\(unit.location): \(decoded.rejected) spans rejected, first: \(decoded.firstProblem ?? "")"))
+                        let outcome: OTLPSpanRows.Outcome
+                        if reader.format!.isJSON {
+                            var decoded = try OTLPJSON.decodeTraces(unit.data)
+                            let dropped = sampler.apply(to: &decoded.spans)
+                            batch.append(contentsOf: decoded.spans)
+                            outcome = OTLPSpanRows.Outcome(accepted: decoded.spans.count, sampledOut: dropped, rejected: decoded.rejected,
+                                                           firstProblem: decoded.firstProblem)
+                        } else {
+                            // Protobuf goes straight to stored rows.
+                            outcome = try OTLPSpanRows.decode(unit.data, sampler: sampler, into: &batch)
+                        }
+                        if outcome.sampledOut > 0, !queue.push(.sampledOut(outcome.sampledOut)) { return }
+                        if outcome.rejected > 0 {
+                            guard queue.push(.rejected(outcome.rejected)),
+                                  queue.push(.problem("\(unit.location): \(outcome.rejected) spans rejected, first: \(outcome.firstProblem ?? "")"))
                             else { return }
                         }
-                        batch.append(contentsOf: decoded.spans)
                         if batch.count >= batchSize, !flush() { return }
                     } catch let error as BlackholeError {
                         guard queue.push(.problem("\(unit.location): \(error.message)")) else { return }

@@ -1,114 +1,183 @@
 import Foundation
 
 /// The stored text of attributes, events and links: OTLP/JSON's own value shapes
-/// (`{"intValue":"42"}`), keys sorted, written by hand because ingestion writes it for every span.
+/// (`{"intValue":"42"}`), keys sorted, written by hand as UTF-8 bytes because ingestion writes it
+/// for every span. The value shapes are written by the functions below whether the value comes
+/// from an `AttributeValue` or straight from protobuf bytes (`OTLPSpanRows`).
 enum SpanJSON {
     static func attributes(_ attributes: Attributes) -> String {
-        var out = ""
-        out.reserveCapacity(32 * attributes.count + 2)
-        write(attributes, into: &out)
-        return out
+        text { write(attributes, into: &$0) }
     }
 
-    static func events(_ events: [Span.Event]) -> String? {
-        guard !events.isEmpty else { return nil }
-        var out = "["
+    /// What `body` writes, as a string.
+    static func text(_ body: (inout [UInt8]) -> Void) -> String {
+        var out: [UInt8] = []
+        body(&out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func events(_ events: [Span.Event], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
         for (index, event) in events.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"time_unix_nano\":\"\(event.timeNanos)\",\"name\":"
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            eventStart(timeNanos: event.timeNanos, into: &out)
             string(event.name, into: &out)
-            out += ",\"attributes\":"
+            out += #","attributes":"#.utf8
             write(event.attributes, into: &out)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
     }
 
-    static func links(_ links: [Span.Link]) -> String? {
-        guard !links.isEmpty else { return nil }
-        var out = "["
+    /// `{"time_unix_nano":"N","name":` of an event, its name and attributes to follow.
+    static func eventStart(timeNanos: UInt64, into out: inout [UInt8]) {
+        out += #"{"time_unix_nano":""#.utf8
+        out += String(timeNanos).utf8
+        out += #"","name":"#.utf8
+    }
+
+    static func links(_ links: [Span.Link], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
         for (index, link) in links.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"trace_id\":\"\(link.traceID.hex)\",\"span_id\":\"\(link.spanID.hex)\",\"trace_state\":"
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            link.traceID.withUnsafeBytes { traceID in
+                link.spanID.withUnsafeBytes { spanID in linkStart(traceID: traceID, spanID: spanID, into: &out) }
+            }
             string(link.traceState, into: &out)
-            out += ",\"attributes\":"
+            out += #","attributes":"#.utf8
             write(link.attributes, into: &out)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
     }
 
-    static func write(_ attributes: Attributes, into out: inout String) {
-        out += "{"
-        var first = true
-        for key in attributes.keys.sorted() {
-            if !first { out += "," }
-            first = false
+    /// `{"trace_id":"…","span_id":"…","trace_state":` of a link, its state and attributes to follow.
+    static func linkStart(traceID: UnsafeRawBufferPointer, spanID: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        out += #"{"trace_id":""#.utf8
+        hex(traceID, into: &out)
+        out += #"","span_id":""#.utf8
+        hex(spanID, into: &out)
+        out += #"","trace_state":"#.utf8
+    }
+
+    static func write(_ attributes: Attributes, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (index, key) in attributes.keys.sorted().enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
             string(key, into: &out)
-            out += ":"
+            out.append(UInt8(ascii: ":"))
             write(attributes[key]!, into: &out)
         }
-        out += "}"
+        out.append(UInt8(ascii: "}"))
     }
 
-    static func write(_ value: AttributeValue, into out: inout String) {
+    static func write(_ value: AttributeValue, into out: inout [UInt8]) {
         switch value {
-        case .string(let text):
-            out += "{\"stringValue\":"
-            string(text, into: &out)
-            out += "}"
-        case .bool(let flag): out += flag ? "{\"boolValue\":true}" : "{\"boolValue\":false}"
-        case .int(let number): out += "{\"intValue\":\"\(number)\"}"
-        case .double(let number):
-            if number.isFinite {
-                out += "{\"doubleValue\":\(number)}"
-            } else {
-                out += "{\"doubleValue\":\"\(number.isNaN ? "NaN" : number > 0 ? "Infinity" : "-Infinity")\"}"
-            }
-        case .bytes(let data): out += "{\"bytesValue\":\"\(data.base64EncodedString())\"}"
+        case .string(var text): text.withUTF8 { stringValue(UnsafeRawBufferPointer($0), into: &out) }
+        case .bool(let flag): boolValue(flag, into: &out)
+        case .int(let number): intValue(number, into: &out)
+        case .double(let number): doubleValue(number, into: &out)
+        case .bytes(let data): data.withUnsafeBytes { bytesValue($0, into: &out) }
         case .array(let values):
-            out += "{\"arrayValue\":{\"values\":["
+            out += arrayStart
             for (index, element) in values.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 write(element, into: &out)
             }
-            out += "]}}"
+            out += listEnd
         case .map(let values):
-            out += "{\"kvlistValue\":{\"values\":["
+            out += mapStart
             for (index, key) in values.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                out += "{\"key\":"
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                mapEntryStart(into: &out)
                 string(key, into: &out)
-                out += ",\"value\":"
+                out += mapEntryValue
                 write(values[key]!, into: &out)
-                out += "}"
+                out.append(UInt8(ascii: "}"))
             }
-            out += "]}}"
+            out += listEnd
         }
+    }
+
+    static func stringValue(_ utf8: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        out += #"{"stringValue":"#.utf8
+        string(utf8: utf8, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func boolValue(_ flag: Bool, into out: inout [UInt8]) {
+        out += (flag ? #"{"boolValue":true}"# : #"{"boolValue":false}"#).utf8
+    }
+
+    static func intValue(_ number: Int64, into out: inout [UInt8]) {
+        out += #"{"intValue":""#.utf8
+        out += String(number).utf8
+        out += #""}"#.utf8
+    }
+
+    static func doubleValue(_ number: Double, into out: inout [UInt8]) {
+        out += #"{"doubleValue":"#.utf8
+        if number.isFinite {
+            out += "\(number)".utf8
+        } else {
+            out += (number.isNaN ? #""NaN""# : number > 0 ? #""Infinity""# : #""-Infinity""#).utf8
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func bytesValue(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        out += #"{"bytesValue":""#.utf8
+        out += Data(bytes).base64EncodedString().utf8
+        out += #""}"#.utf8
+    }
+
+    static let arrayStart = Array(#"{"arrayValue":{"values":["#.utf8)
+    static let mapStart = Array(#"{"kvlistValue":{"values":["#.utf8)
+    static let listEnd = Array("]}}".utf8)
+    static let mapEntryValue = Array(#","value":"#.utf8)
+
+    static func mapEntryStart(into out: inout [UInt8]) {
+        out += #"{"key":"#.utf8
+    }
+
+    static func string(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { string(utf8: UnsafeRawBufferPointer($0), into: &out) }
     }
 
     static func string(_ text: String, into out: inout String) {
-        out += "\""
-        var plain = true
-        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
-        }
-        if plain {
-            out += text
-        } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        out += Self.text { string(text, into: &$0) }
     }
+
+    /// A JSON string of valid UTF-8: quotes, backslashes and control characters escaped.
+    static func string(utf8: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var plainStart = 0
+        for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            out += utf8[plainStart..<index]
+            switch byte {
+            case UInt8(ascii: "\""): out += #"\""#.utf8
+            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+            case UInt8(ascii: "\n"): out += #"\n"#.utf8
+            case UInt8(ascii: "\r"): out += #"\r"#.utf8
+            case UInt8(ascii: "\t"): out += #"\t"#.utf8
+            default:
+                out += #"\u00"#.utf8
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            }
+            plainStart = index + 1
+        }
+        out += utf8[plainStart...]
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func hex(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0F)])
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -113,6 +113,8 @@ public struct SpanBatch: Sendable {
     struct Text {
         var start: Int
         var count: Int
+
+        static let absent = Text(start: 0, count: -1)
     }
 
     struct Row {
@@ -155,11 +157,20 @@ public struct SpanBatch: Sendable {
         precondition(span.traceID.count == 16 && span.spanID.count == 8 && (span.parentSpanID?.count ?? 8) == 8,
                      "span ids of the wrong length reached the store")
         let origin = index(of: span.origin)
+        let name = add(span.name)
+        let statusMessage = add(span.statusMessage)
+        let attributes = write { SpanJSON.write(span.attributes, into: &$0) }
+        let events = span.events.isEmpty ? Text.absent : write { SpanJSON.events(span.events, into: &$0) }
+        let links = span.links.isEmpty ? Text.absent : write { SpanJSON.links(span.links, into: &$0) }
         rows.append(Row(traceID: TraceKey(span.traceID), spanID: UInt64(bigEndianBytes: span.spanID),
                         parentSpanID: span.parentSpanID.map { UInt64(bigEndianBytes: $0) } ?? 0, origin: origin, kind: span.kind,
-                        statusCode: span.statusCode, startNanos: span.startNanos, endNanos: span.endNanos, name: add(span.name),
-                        statusMessage: add(span.statusMessage), attributes: add(SpanJSON.attributes(span.attributes)),
-                        events: add(SpanJSON.events(span.events)), links: add(SpanJSON.links(span.links))))
+                        statusCode: span.statusCode, startNanos: span.startNanos, endNanos: span.endNanos, name: name,
+                        statusMessage: statusMessage, attributes: attributes, events: events, links: links))
+    }
+
+    /// Adds a row whose text is already in `text`.
+    mutating func append(_ row: Row) {
+        rows.append(row)
     }
 
     public mutating func append(contentsOf spans: [Span]) {
@@ -175,14 +186,38 @@ public struct SpanBatch: Sendable {
         originIndex.removeAll(keepingCapacity: true)
     }
 
-    private mutating func add(_ string: String?) -> Text {
-        guard var string else { return Text(start: 0, count: -1) }
+    private mutating func add(_ string: String) -> Text {
+        write { buffer in
+            var string = string
+            string.withUTF8 { buffer.append(contentsOf: $0) }
+        }
+    }
+
+    /// The text that `body` appends to the buffer.
+    mutating func write(_ body: (inout [UInt8]) throws -> Void) rethrows -> Text {
         let start = text.count
-        string.withUTF8 { text.append(contentsOf: $0) }
+        try body(&text)
         return Text(start: start, count: text.count - start)
     }
 
-    private mutating func index(of origin: SpanOrigin) -> Int {
+    /// Where the batch is now, to go back to if what follows cannot be taken whole.
+    struct Mark {
+        fileprivate var rows: Int
+        fileprivate var text: Int
+        fileprivate var origins: Int
+    }
+
+    var mark: Mark { Mark(rows: rows.count, text: text.count, origins: origins.count) }
+
+    mutating func restore(_ mark: Mark) {
+        rows.removeSubrange(mark.rows...)
+        text.removeSubrange(mark.text...)
+        for origin in origins[mark.origins...] { originIndex[origin] = nil }
+        origins.removeSubrange(mark.origins...)
+        services.removeSubrange(mark.origins...)
+    }
+
+    mutating func index(of origin: SpanOrigin) -> Int {
         // The spans of one request share their origin's storage: equal at a glance, no hashing.
         if let last = origins.indices.last, origins[last] == origin { return last }
         if let found = originIndex[origin] { return found }
@@ -199,14 +234,15 @@ struct TraceKey: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
 
-    init(_ data: Data) {
-        high = UInt64(bigEndianBytes: data.prefix(8))
-        low = UInt64(bigEndianBytes: data.suffix(8))
-    }
-
     var data: Data {
         var bytes = (high.bigEndian, low.bigEndian)
         return withUnsafeBytes(of: &bytes) { Data($0) }
+    }
+}
+
+extension TraceKey {
+    init(_ data: Data) {
+        self.init(high: UInt64(bigEndianBytes: data.prefix(8)), low: UInt64(bigEndianBytes: data.suffix(8)))
     }
 }
 

@@ -255,15 +255,17 @@ struct SpanInsertBatch {
 
     private mutating func originID(_ origin: SpanOrigin) throws -> Int64 {
         if let id = origins[origin] { return id }
-        var key = "{\"resource\":"
-        SpanJSON.write(origin.resource, into: &key)
-        key += ",\"scope\":["
-        SpanJSON.string(origin.scopeName, into: &key)
-        key += ","
-        SpanJSON.string(origin.scopeVersion, into: &key)
-        key += ","
-        SpanJSON.write(origin.scopeAttributes, into: &key)
-        key += "]}"
+        let key = SpanJSON.text { key in
+            key += #"{"resource":"#.utf8
+            SpanJSON.write(origin.resource, into: &key)
+            key += #","scope":["#.utf8
+            SpanJSON.string(origin.scopeName, into: &key)
+            key.append(UInt8(ascii: ","))
+            SpanJSON.string(origin.scopeVersion, into: &key)
+            key.append(UInt8(ascii: ","))
+            SpanJSON.write(origin.scopeAttributes, into: &key)
+            key += "]}".utf8
+        }
         let id: Int64
         if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM span_origins WHERE key = ?", arguments: [key]) {
             id = existing
