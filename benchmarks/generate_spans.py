@@ -56,9 +56,8 @@ def attributes(rng, span):
     return attrs
 
 
-def spans(count, seed):
+def spans(count, seed, now):
     rng = random.Random(seed)
-    now = time.time_ns()
     window = 50 * 60 * 10**9
     made = 0
     while made < count:
@@ -140,6 +139,8 @@ def main():
     parser.add_argument("--format", choices=["json", "proto"], default="json")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rows", help="also write the parsed rows (TSV) for the baseline")
+    parser.add_argument("--now", type=int, default=None,
+                        help="nanoseconds since the epoch the spans end near (default: now); the same value makes the same spans")
     parser.add_argument("output")
     args = parser.parse_args()
     rows = open(args.rows, "w") if args.rows else None
@@ -154,7 +155,7 @@ def main():
                 data = proto_batch(pending)
                 out.write(struct.pack(">I", len(data)) + data)
             pending.clear()
-        for trace in spans(args.spans, args.seed):
+        for trace in spans(args.spans, args.seed, args.now if args.now is not None else time.time_ns()):
             pending.append(trace)
             if rows:
                 for s in trace:

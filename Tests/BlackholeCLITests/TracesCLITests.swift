@@ -73,6 +73,46 @@ import TestSupport
         #expect(again["spans_duplicate"] as? Int == 5 && again["spans_accepted"] as? Int == 0)
     }
 
+    /// `ingest` reads OTLP/protobuf straight into stored rows and OTLP/JSON through span values:
+    /// the same spans in each format come out of every query the same.
+    @Test func protobufAndJSONOfTheSameSpansStoreTheSame() throws {
+        defer { cli.cleanUp() }
+        let generator = URL(fileURLWithPath: Fixtures.directory).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("benchmarks/generate_spans.py").path
+        let now = String(UInt64(Date().timeIntervalSince1970) * 1_000_000_000)
+        var outputs: [String: [String]] = [:]
+        for format in ["json", "proto"] {
+            let file = cli.path("spans.\(format)"), db = cli.path("\(format).db")
+            let made = try CLI.program(["python3", generator, "--spans", "3000", "--format", format, "--now", now, file])
+            #expect(made.status == 0, "\(made.stderr)")
+            let ingested = try json("telemetry", "ingest", file, "--db", db)
+            #expect(ingested["spans_accepted"] as? Int == 3000, "\(ingested)")
+            let listed = try cli.run("telemetry", "traces", "--since", "2h", "--limit", "10000", "--db", db, "--json")
+            let traces = try #require(listed.json["traces"] as? [[String: Any]])
+            #expect(traces.count > 200)
+            // Each trace in full, every field of every span, for a sample of them.
+            let shown = try stride(from: 0, to: traces.count, by: 17).map { index in
+                try cli.run("telemetry", "trace", traces[index]["trace_id"] as! String, "--db", db, "--json")
+            }
+            let analyzed = try cli.run("telemetry", "analyze", "--since", "2h", "--db", db, "--json")
+            let advice = try cli.run("telemetry", "analyze", "--advice", "--since", "2h", "--db", db, "--json")
+            let filtered = try cli.run("telemetry", "traces", "--since", "2h", "--attr", "rpc.system=grpc", "--db", db, "--json")
+            #expect(((filtered.json["traces"] as? [Any])?.count ?? 0) > 0, "\(filtered.stderr)")
+            // The window each query was asked for is of its own moment; everything else must match.
+            outputs[format] = try ([listed, analyzed, advice, filtered] + shown).map { result in
+                var object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+                object["since"] = nil
+                object["until"] = nil
+                return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+            }
+        }
+        let fromJSON = try #require(outputs["json"]), fromProtobuf = try #require(outputs["proto"])
+        #expect(fromJSON.count == fromProtobuf.count)
+        for (json, protobuf) in zip(fromJSON, fromProtobuf) {
+            #expect(json == protobuf)
+        }
+    }
+
     @Test func badInputIsReportedAndTheRestKept() throws {
         defer { cli.cleanUp() }
         _ = try sdkSpans()
