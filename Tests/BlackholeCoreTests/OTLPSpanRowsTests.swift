@@ -14,7 +14,9 @@ import Testing
         }
         return batch.rows.map { row in
             let origin = batch.origins[row.origin]
-            return [row.traceID.data.hex, String(row.spanID, radix: 16), String(row.parentSpanID, radix: 16), batch.services[row.origin],
+            let ids = Data(batch.text[row.ids..<row.ids + (row.isRoot ? 24 : 32)])
+            #expect(ids.prefix(16) == row.traceID.data)
+            return [ids.hex, batch.services[row.origin],
                     SpanJSON.attributes(origin.resource), origin.scopeName, origin.scopeVersion, SpanJSON.attributes(origin.scopeAttributes),
                     row.kind.name, row.statusCode.name, "\(row.startNanos)", "\(row.endNanos)", text(row.name), text(row.statusMessage),
                     text(row.attributes), text(row.events), text(row.links)].joined(separator: " | ")

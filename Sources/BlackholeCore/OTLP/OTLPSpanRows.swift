@@ -277,8 +277,13 @@ enum OTLPSpanRows {
                 let origin = originIndex ?? batch.index(of: origin)
                 originIndex = origin
                 let bytes = self.bytes
+                let ids = batch.write { text in
+                    text += bytes[traceID]
+                    text += bytes[spanID]
+                    text += bytes[parent]
+                }
                 let row = SpanBatch.Row(
-                    traceID: trace, spanID: integer(spanID), parentSpanID: parent.isEmpty ? 0 : integer(parent), origin: origin,
+                    traceID: trace, ids: ids.start, isRoot: parent.isEmpty, origin: origin,
                     kind: Span.Kind(rawValue: Int(Int32(truncatingIfNeeded: kind))) ?? .unspecified,
                     statusCode: Span.StatusCode(rawValue: Int(Int32(truncatingIfNeeded: statusCode))) ?? .unset,
                     startNanos: start, endNanos: end,

@@ -119,9 +119,10 @@ public struct SpanBatch: Sendable {
 
     struct Row {
         var traceID: TraceKey
-        var spanID: UInt64
-        /// 0 for a root.
-        var parentSpanID: UInt64
+        /// Where the ids lie in `text` as stored: the trace id (16 bytes), the span id (8) and,
+        /// unless the span is a root, its parent's (8).
+        var ids: Int
+        var isRoot: Bool
         /// Index into `origins`.
         var origin: Int
         var kind: Span.Kind
@@ -157,13 +158,17 @@ public struct SpanBatch: Sendable {
         precondition(span.traceID.count == 16 && span.spanID.count == 8 && (span.parentSpanID?.count ?? 8) == 8,
                      "span ids of the wrong length reached the store")
         let origin = index(of: span.origin)
+        let ids = write { text in
+            text += span.traceID
+            text += span.spanID
+            if let parent = span.parentSpanID { text += parent }
+        }
         let name = add(span.name)
         let statusMessage = add(span.statusMessage)
         let attributes = write { SpanJSON.write(span.attributes, into: &$0) }
         let events = span.events.isEmpty ? Text.absent : write { SpanJSON.events(span.events, into: &$0) }
         let links = span.links.isEmpty ? Text.absent : write { SpanJSON.links(span.links, into: &$0) }
-        rows.append(Row(traceID: TraceKey(span.traceID), spanID: UInt64(bigEndianBytes: span.spanID),
-                        parentSpanID: span.parentSpanID.map { UInt64(bigEndianBytes: $0) } ?? 0, origin: origin, kind: span.kind,
+        rows.append(Row(traceID: TraceKey(span.traceID), ids: ids.start, isRoot: span.parentSpanID == nil, origin: origin, kind: span.kind,
                         statusCode: span.statusCode, startNanos: span.startNanos, endNanos: span.endNanos, name: name,
                         statusMessage: statusMessage, attributes: attributes, events: events, links: links))
     }

@@ -179,9 +179,9 @@ struct SpanInsertBatch {
                 let originID = originIDs[row.origin]
                 sqlite3_reset(handle)
                 sqlite3_bind_int64(handle, 1, summaries[summary].traceRef)
-                RawBind.id(handle, 2, row.traceID.high, row.traceID.low)
-                RawBind.id(handle, 3, row.spanID)
-                if row.parentSpanID != 0 { RawBind.id(handle, 4, row.parentSpanID) } else { sqlite3_bind_null(handle, 4) }
+                RawBind.blob(handle, 2, row.ids, 16, in: text)
+                RawBind.blob(handle, 3, row.ids + 16, 8, in: text)
+                if row.isRoot { sqlite3_bind_null(handle, 4) } else { RawBind.blob(handle, 4, row.ids + 24, 8, in: text) }
                 sqlite3_bind_int64(handle, 5, originID)
                 RawBind.text(handle, 6, batch.services[row.origin])
                 RawBind.text(handle, 7, row.name, in: text)
@@ -311,15 +311,9 @@ extension TraceSummary.Delta {
 enum RawBind {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// An id of 16 bytes (two integers) or 8, most significant byte first.
-    static func id(_ handle: OpaquePointer, _ index: Int32, _ high: UInt64, _ low: UInt64) {
-        var bytes = (high.bigEndian, low.bigEndian)
-        withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, index, $0.baseAddress, 16, transient) }
-    }
-
-    static func id(_ handle: OpaquePointer, _ index: Int32, _ value: UInt64) {
-        var bytes = value.bigEndian
-        withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, index, $0.baseAddress, 8, transient) }
+    /// Bytes of a batch's buffer, which outlives the statement's step: not copied.
+    static func blob(_ handle: OpaquePointer, _ index: Int32, _ start: Int, _ count: Int, in buffer: UnsafeBufferPointer<UInt8>) {
+        sqlite3_bind_blob(handle, index, buffer.baseAddress! + start, Int32(count), nil)
     }
 
     /// Text of a batch's buffer, which outlives the statement's step: not copied.

@@ -75,7 +75,7 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
             spanCount += 1
             if row.statusCode == .error { errorCount += 1 }
             if !origins.contains(origin) { origins.append(origin) }
-            let isRoot = row.parentSpanID == 0
+            let isRoot = row.isRoot
             if (isRoot && !hasRoot) || (isRoot == hasRoot && row.startNanos < rootStart) {
                 hasRoot = isRoot
                 rootOrigin = origin
