@@ -161,7 +161,7 @@ private struct TraceBuilder {
         var slow = TraceBuilder(start: t0 + 60)
         let root = slow.add("PUT /files", from: 0, to: 3)
         var failing = Span(traceID: slow.traceID, spanID: Span.newSpanID(), parentSpanID: root.spanID, name: "write_chunk",
-                           start: t0 + 61, end: t0 + 62, statusCode: .error, attributes: ["peer": .string("node-3"), "retries": .int(2)],
+                           start: t0 + 61, end: t0 + 62, statusCode: .error, attributes: ["peer": .string("node-3"), "retries": .int(2), "cached": .bool(false)],
                            service: "storage")
         failing.origin.resource["region"] = .string("eu")
         try spans.write(fast.spans + slow.spans + [failing])
@@ -184,6 +184,13 @@ private struct TraceBuilder {
         #expect(try ids { $0.attributes = [("retries", "2")] } == [slow.traceID])
         #expect(try ids { $0.attributes = [("region", "eu"), ("peer", "node-3")] } == [slow.traceID])
         #expect(try ids { $0.attributes = [("peer", "node-4")] }.isEmpty)
+        #expect(try ids { $0.attributes = [("cached", "false")] } == [slow.traceID])
+        // Values stored in OTLP/JSON's shape (strings and booleans were, at first) are read and matched alike.
+        try spans.store.write { db in
+            try db.execute(sql: #"UPDATE spans SET attributes = '{"ok":{"boolValue":true},"peer":{"stringValue":"node-3"}}' WHERE name = 'write_chunk'"#)
+        }
+        #expect(try ids { $0.attributes = [("peer", "node-3"), ("ok", "true")] } == [slow.traceID])
+        #expect(try spans.trace(slow.traceID).first { $0.name == "write_chunk" }?.attributes == ["peer": .string("node-3"), "ok": .bool(true)])
         #expect(try ids { $0.until = t0 + 30 } == [fast.traceID])
         #expect(try ids { $0.since = t0 + 30 } == [slow.traceID])
     }

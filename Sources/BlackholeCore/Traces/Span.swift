@@ -38,6 +38,17 @@ public indirect enum AttributeValue: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
+        // Strings and booleans are stored as plain JSON.
+        if let single = try? decoder.singleValueContainer() {
+            if let text = try? single.decode(String.self) {
+                self = .string(text)
+                return
+            }
+            if let flag = try? single.decode(Bool.self) {
+                self = .bool(flag)
+                return
+            }
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let value = try container.decodeIfPresent(String.self, forKey: .string) {
             self = .string(value)

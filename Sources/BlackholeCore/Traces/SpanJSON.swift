@@ -1,9 +1,11 @@
 import Foundation
 
-/// The stored text of attributes, events and links: OTLP/JSON's own value shapes
-/// (`{"intValue":"42"}`), keys sorted, written by hand as UTF-8 bytes because ingestion writes it
-/// for every span. The value shapes are written by the functions below whether the value comes
-/// from an `AttributeValue` or straight from protobuf bytes (`OTLPSpanRows`).
+/// The stored text of attributes, events and links: keys sorted, strings and booleans as plain
+/// JSON (`"GET"`, `true`), every other value in OTLP/JSON's own shape (`{"intValue":"42"}`,
+/// `{"doubleValue":1.5}`), so that no type is lost or guessed: most values are strings, and
+/// their wrapping would be a fifth of a span's bytes. Written by hand as UTF-8 bytes because
+/// ingestion writes it for every span, by the functions below whether the value comes from an
+/// `AttributeValue` or straight from protobuf bytes (`OTLPSpanRows`).
 enum SpanJSON {
     static func attributes(_ attributes: Attributes) -> String {
         text { write(attributes, into: &$0) }
@@ -100,13 +102,11 @@ enum SpanJSON {
     }
 
     static func stringValue(_ utf8: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        out += #"{"stringValue":"#.utf8
         string(utf8: utf8, into: &out)
-        out.append(UInt8(ascii: "}"))
     }
 
     static func boolValue(_ flag: Bool, into out: inout [UInt8]) {
-        out += (flag ? #"{"boolValue":true}"# : #"{"boolValue":false}"#).utf8
+        out += (flag ? "true" : "false").utf8
     }
 
     static func intValue(_ number: Int64, into out: inout [UInt8]) {

@@ -195,11 +195,15 @@ extension SpanStore {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
-    /// An attribute's value as text, whatever its OTLP type (`true`, `42`, `1.5`, `GET`).
+    /// An attribute's value as text, whatever its OTLP type (`true`, `42`, `1.5`, `GET`), stored
+    /// plain (strings and booleans) or in its OTLP/JSON shape (the rest, and every value stored
+    /// before strings were kept plain).
     private static func attributeText(_ column: String, key: String) -> String {
         let path = "'$.\"" + key.replacingOccurrences(of: "'", with: "''") + "\""
         return """
-            CAST(COALESCE(json_extract(\(column), \(path).stringValue'), json_extract(\(column), \(path).intValue'),
+            CAST(COALESCE(CASE json_type(\(column), \(path)') WHEN 'text' THEN json_extract(\(column), \(path)')
+                                                             WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END,
+                          json_extract(\(column), \(path).stringValue'), json_extract(\(column), \(path).intValue'),
                           CASE json_extract(\(column), \(path).boolValue') WHEN 1 THEN 'true' WHEN 0 THEN 'false' END,
                           json_extract(\(column), \(path).doubleValue')) AS TEXT)
             """
