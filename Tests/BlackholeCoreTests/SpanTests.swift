@@ -24,6 +24,44 @@ import Testing
         #expect(read[1].statusMessage == "boom" && read[1].statusCode == .error)
     }
 
+    /// A store whose spans still carry their trace id and service (as before `spans_without_copies`)
+    /// loses those columns, and nothing else, when it is next opened.
+    @Test func spansStoredWithTheirCopiesAreKeptWithoutThem() throws {
+        let dir = TemporaryDirectory()
+        let earlier = Array(Schema.migrations.dropLast())
+        #expect(Schema.migrations.last?.name == "spans_without_copies")
+        let old = try Store(path: dir.file("t.db"), migrations: earlier)
+        let trace = Span.newTraceID()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let root = Span(traceID: trace, spanID: Span.newSpanID(), parentSpanID: nil, name: "root", start: start, end: start + 2,
+                        attributes: ["k": .string("v")], service: "gateway")
+        let child = Span(traceID: trace, spanID: Span.newSpanID(), parentSpanID: root.spanID, name: "child", start: start + 0.5,
+                         end: start + 1, service: "storage")
+        try SpanStore(old).write([root, child])
+        try old.write { db in
+            try db.execute(sql: """
+                ALTER TABLE spans ADD COLUMN trace_id BLOB NOT NULL DEFAULT x'';
+                ALTER TABLE spans ADD COLUMN service TEXT NOT NULL DEFAULT '';
+                UPDATE spans SET trace_id = (SELECT trace_id FROM traces WHERE id = trace_ref),
+                                 service = (SELECT service FROM span_origins WHERE id = origin_id);
+                DROP INDEX spans_by_origin;
+                CREATE INDEX spans_by_service ON spans(service, start_ns);
+                """)
+        }
+        let store = try Store(path: dir.file("t.db"))
+        let (columns, indexes) = try store.read { db in
+            (try db.columns(in: "spans").map(\.name), try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE tbl_name = 'spans'"))
+        }
+        #expect(!columns.contains("trace_id") && !columns.contains("service") && columns.contains("origin_id"))
+        #expect(indexes.contains("spans_by_origin") && !indexes.contains("spans_by_service"))
+        let spans = SpanStore(store)
+        #expect(try spans.trace(trace) == [root, child])
+        var filter = SpanFilter(since: start, until: start + 10)
+        filter.service = "storage"
+        #expect(try spans.spans(filter) == [child])
+        #expect(try spans.timings(since: start, until: start + 10).operations.map(\.service).sorted() == ["gateway", "storage"])
+    }
+
     @Test func attributeValuesUseOTLPJSON() throws {
         let encoded = String(decoding: try JSONEncoder().encode(AttributeValue.int(42)), as: UTF8.self)
         #expect(encoded == #"{"intValue":"42"}"#)

@@ -14,6 +14,7 @@ public enum Schema {
         AlertStore.outboxFallbackMigration,
         AlertStore.channelDeliveriesMigration,
         RemediationStore.migration,
+        SpanStore.leanMigration,
     ]
 
     /// What `prune` deletes, per kind of data.

@@ -76,28 +76,28 @@ extension SpanStore {
     public func trace(_ traceID: Data) throws -> [Span] {
         try store.read { db in
             try Row.fetchAll(db, sql: SpanRows.select + """
-                 WHERE trace_ref = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY start_ns, spans.rowid
+                 WHERE trace_ref = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY spans.start_ns, spans.rowid
                 """, arguments: [traceID]).map(SpanRows.span)
         }
     }
 
     public func spans(_ filter: SpanFilter) throws -> [Span] {
-        var sql = SpanRows.select + " WHERE start_ns >= ? AND start_ns < ?"
+        var sql = SpanRows.select + " WHERE spans.start_ns >= ? AND spans.start_ns < ?"
         var arguments: [any DatabaseValueConvertible] = [Self.nanos(filter.since), Self.nanos(filter.until)]
         if let text = filter.nameContains {
-            sql += " AND instr(name, ?) > 0"
+            sql += " AND instr(spans.name, ?) > 0"
             arguments.append(text)
         }
         if let threshold = filter.longerThan {
-            sql += " AND end_ns - start_ns > ?"
+            sql += " AND spans.end_ns - spans.start_ns > ?"
             arguments.append(Span.nanoseconds(threshold))
         }
         if let service = filter.service {
-            sql += " AND spans.service = ?"
+            sql += " AND spans.origin_id IN (SELECT id FROM span_origins WHERE service = ?)"
             arguments.append(service)
         }
         return try store.read { db in
-            try Row.fetchAll(db, sql: sql + " ORDER BY end_ns - start_ns DESC", arguments: StatementArguments(arguments))
+            try Row.fetchAll(db, sql: sql + " ORDER BY spans.end_ns - spans.start_ns DESC", arguments: StatementArguments(arguments))
                 .map(SpanRows.span)
         }
     }
@@ -109,16 +109,27 @@ extension SpanStore {
             // In index order of start time, which is about the order rows were written: the table
             // is read nearly sequentially. Grouping by trace happens here, not in an SQL sort.
             let statement = try db.makeStatement(sql: """
-                SELECT trace_ref, span_id, parent_span_id, service, name, status_code, start_ns, end_ns, trace_id, kind
+                SELECT trace_ref, span_id, parent_span_id, origin_id, name, status_code, start_ns, end_ns, kind
                 FROM spans WHERE start_ns >= ? AND start_ns < ?
                 """)
             try statement.setArguments([Self.nanos(since), Self.nanos(until)])
             let handle = statement.sqliteStatement
+            let findTrace = try db.makeStatement(sql: "SELECT trace_id FROM traces WHERE id = ?")
+            // Each origin's service as one index among the distinct services.
+            var serviceOfOrigin: [Int64: Int] = [:]
+            var services: [String] = []
+            for row in try Row.fetchAll(db, sql: "SELECT id, service FROM span_origins") {
+                let service: String = row["service"]
+                serviceOfOrigin[row["id"]] = services.firstIndex(of: service) ?? {
+                    services.append(service)
+                    return services.count - 1
+                }()
+            }
             var timings = SpanTimings()
             var read: [SpanTiming] = []
             var traceOfSpan: [Int32] = []
             var traceIndex: [Int64: Int32] = [:]
-            var operationIndex: [String: [String: Int32]] = [:]
+            var operationIndex: [Int: [String: Int32]] = [:]
             while true {
                 let step = sqlite3_step(handle)
                 if step == SQLITE_DONE { break }
@@ -130,23 +141,26 @@ extension SpanStore {
                 } else {
                     trace = Int32(timings.traceIDs.count)
                     traceIndex[traceRef] = trace
-                    let bytes = sqlite3_column_blob(handle, 8)
-                    timings.traceIDs.append(bytes.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(handle, 8))) } ?? Data())
+                    let find = findTrace.sqliteStatement
+                    sqlite3_reset(find)
+                    sqlite3_bind_int64(find, 1, traceRef)
+                    let found = sqlite3_step(find) == SQLITE_ROW ? sqlite3_column_blob(find, 0) : nil
+                    timings.traceIDs.append(found.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(find, 0))) } ?? Data())
                 }
-                let service = Self.text(handle, 3)
+                let service = serviceOfOrigin[sqlite3_column_int64(handle, 3)] ?? 0
                 let name = Self.text(handle, 4)
                 let operation: Int32
                 if let known = operationIndex[service]?[name] {
                     operation = known
                 } else {
                     operation = Int32(timings.operations.count)
-                    timings.operations.append((service, name))
+                    timings.operations.append((services.isEmpty ? "" : services[service], name))
                     operationIndex[service, default: [:]][name] = operation
                 }
                 traceOfSpan.append(trace)
                 read.append(SpanTiming(
                     spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: operation,
-                    kind: Span.Kind(rawValue: Int(sqlite3_column_int(handle, 9))) ?? .unspecified,
+                    kind: Span.Kind(rawValue: Int(sqlite3_column_int(handle, 8))) ?? .unspecified,
                     error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
                     start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
             }
@@ -214,8 +228,9 @@ extension SpanStore {
 enum SpanRows {
     /// Spans with their origin's columns, as `span(_:)` reads them; conditions follow.
     static let select = """
-        SELECT spans.*, span_origins.resource, span_origins.scope_name, span_origins.scope_version, span_origins.scope_attributes
-        FROM spans JOIN span_origins ON span_origins.id = spans.origin_id
+        SELECT spans.*, traces.trace_id, span_origins.resource, span_origins.scope_name, span_origins.scope_version,
+               span_origins.scope_attributes
+        FROM spans JOIN span_origins ON span_origins.id = spans.origin_id JOIN traces ON traces.id = spans.trace_ref
         """
 
     private struct StoredEvent: Decodable {

@@ -4,10 +4,11 @@ import GRDBSQLite
 
 /// Spans in the one database.
 ///
-/// - `spans`: one row per span, ids as blobs, attributes/events/links in OTLP/JSON value shapes;
-///   indexed by (trace, span id), start time, and (service, start time). A span names its trace by
-///   `traces.id`: new traces get growing ids, so that index grows at its end instead of at random
-///   places as it would by trace id, and ingestion touches far fewer pages.
+/// - `spans`: one row per span, ids as blobs, attributes/events/links as JSON (`SpanJSON`);
+///   indexed by (trace, span id), start time, and (origin, start time). A span names its trace by
+///   `traces.id` and its resource and scope by `span_origins.id`, where the trace id and service
+///   are: new traces get growing ids, so that index grows at its end instead of at random places
+///   as it would by trace id, and ingestion touches far fewer pages.
 /// - `span_origins`: each distinct resource + instrumentation scope, stored once.
 /// - `traces`: one summary row per trace (bounds, root, span and error counts, services), kept
 ///   up to date as spans arrive, so listing traces never aggregates a million spans; the one
@@ -55,11 +56,9 @@ public struct SpanStore: SpanWriter, SpanReader {
                 scope_attributes TEXT NOT NULL);
             CREATE TABLE spans (
                 trace_ref INTEGER NOT NULL,
-                trace_id BLOB NOT NULL,
                 span_id BLOB NOT NULL,
                 parent_span_id BLOB,
                 origin_id INTEGER NOT NULL,
-                service TEXT NOT NULL,
                 name TEXT NOT NULL,
                 kind INTEGER NOT NULL,
                 start_ns INTEGER NOT NULL,
@@ -71,7 +70,7 @@ public struct SpanStore: SpanWriter, SpanReader {
                 links TEXT);
             CREATE UNIQUE INDEX spans_by_trace ON spans(trace_ref, span_id);
             CREATE INDEX spans_by_start ON spans(start_ns);
-            CREATE INDEX spans_by_service ON spans(service, start_ns);
+            CREATE INDEX spans_by_origin ON spans(origin_id, start_ns);
             CREATE TABLE traces (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 trace_id BLOB NOT NULL UNIQUE,
@@ -106,6 +105,19 @@ public struct SpanStore: SpanWriter, SpanReader {
         try writer.add(batch)
         _ = try writer.finish()
         try db.execute(sql: "DROP TABLE spans_v1")
+    }
+
+    /// Spans stored before kept their trace id and service beside `trace_ref` and `origin_id`,
+    /// which name them: 26 bytes a span, and an index of text. The table is rewritten without them
+    /// (a few seconds a million spans, once); stores made since were made without.
+    static let leanMigration = Migration("spans_without_copies") { db in
+        guard try db.columns(in: "spans").contains(where: { $0.name == "trace_id" }) else { return }
+        try db.execute(sql: """
+            DROP INDEX spans_by_service;
+            ALTER TABLE spans DROP COLUMN trace_id;
+            ALTER TABLE spans DROP COLUMN service;
+            CREATE INDEX spans_by_origin ON spans(origin_id, start_ns);
+            """)
     }
 
     static let retentionTargets = [
@@ -153,9 +165,9 @@ struct SpanInsertBatch {
     mutating func add(_ batch: SpanBatch) throws {
         let originIDs = try batch.origins.map { try originID($0) }
         let statement = try insertSpan ?? db.makeStatement(sql: """
-            INSERT OR IGNORE INTO spans (trace_ref, trace_id, span_id, parent_span_id, origin_id, service, name, kind, start_ns,
-                                         end_ns, status_code, status_message, attributes, events, links)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO spans (trace_ref, span_id, parent_span_id, origin_id, name, kind, start_ns, end_ns, status_code,
+                                         status_message, attributes, events, links)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertSpan = statement
         let handle = statement.sqliteStatement
@@ -179,20 +191,18 @@ struct SpanInsertBatch {
                 let originID = originIDs[row.origin]
                 sqlite3_reset(handle)
                 sqlite3_bind_int64(handle, 1, summaries[summary].traceRef)
-                RawBind.blob(handle, 2, row.ids, 16, in: text)
-                RawBind.blob(handle, 3, row.ids + 16, 8, in: text)
-                if row.isRoot { sqlite3_bind_null(handle, 4) } else { RawBind.blob(handle, 4, row.ids + 24, 8, in: text) }
-                sqlite3_bind_int64(handle, 5, originID)
-                RawBind.text(handle, 6, batch.services[row.origin])
-                RawBind.text(handle, 7, row.name, in: text)
-                sqlite3_bind_int64(handle, 8, Int64(row.kind.rawValue))
-                sqlite3_bind_int64(handle, 9, Int64(clamping: row.startNanos))
-                sqlite3_bind_int64(handle, 10, Int64(clamping: row.endNanos))
-                sqlite3_bind_int64(handle, 11, Int64(row.statusCode.rawValue))
-                RawBind.text(handle, 12, row.statusMessage, in: text)
-                RawBind.text(handle, 13, row.attributes, in: text)
-                RawBind.text(handle, 14, row.events, in: text)
-                RawBind.text(handle, 15, row.links, in: text)
+                RawBind.blob(handle, 2, row.ids + 16, 8, in: text)
+                if row.isRoot { sqlite3_bind_null(handle, 3) } else { RawBind.blob(handle, 3, row.ids + 24, 8, in: text) }
+                sqlite3_bind_int64(handle, 4, originID)
+                RawBind.text(handle, 5, row.name, in: text)
+                sqlite3_bind_int64(handle, 6, Int64(row.kind.rawValue))
+                sqlite3_bind_int64(handle, 7, Int64(clamping: row.startNanos))
+                sqlite3_bind_int64(handle, 8, Int64(clamping: row.endNanos))
+                sqlite3_bind_int64(handle, 9, Int64(row.statusCode.rawValue))
+                RawBind.text(handle, 10, row.statusMessage, in: text)
+                RawBind.text(handle, 11, row.attributes, in: text)
+                RawBind.text(handle, 12, row.events, in: text)
+                RawBind.text(handle, 13, row.links, in: text)
                 try RawBind.step(handle, db)
                 guard sqlite3_changes(connection) > 0 else {
                     result.duplicates += 1
@@ -332,13 +342,5 @@ enum RawBind {
     static func step(_ handle: OpaquePointer, _ db: Database) throws {
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage) }
-    }
-
-    static func text(_ handle: OpaquePointer, _ index: Int32, _ text: String?) {
-        guard var text else {
-            sqlite3_bind_null(handle, index)
-            return
-        }
-        text.withUTF8 { sqlite3_bind_text(handle, index, $0.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32($0.count), transient) }
     }
 }
