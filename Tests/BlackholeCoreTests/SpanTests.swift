@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import BlackholeCore
 
@@ -44,8 +45,8 @@ import Testing
                 ALTER TABLE spans ADD COLUMN service TEXT NOT NULL DEFAULT '';
                 UPDATE spans SET trace_id = (SELECT trace_id FROM traces WHERE id = trace_ref),
                                  service = (SELECT service FROM span_origins WHERE id = origin_id);
-                DROP INDEX spans_by_origin;
                 CREATE INDEX spans_by_service ON spans(service, start_ns);
+                ALTER TABLE span_origins DROP COLUMN last_start_ns;
                 """)
         }
         let store = try Store(path: dir.file("t.db"))
@@ -53,7 +54,13 @@ import Testing
             (try db.columns(in: "spans").map(\.name), try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE tbl_name = 'spans'"))
         }
         #expect(!columns.contains("trace_id") && !columns.contains("service") && columns.contains("origin_id"))
-        #expect(indexes.contains("spans_by_origin") && !indexes.contains("spans_by_service"))
+        #expect(indexes.sorted() == ["spans", "spans_by_start", "spans_by_trace"])
+        let latest = try store.read { db in
+            try [String: Int64](uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT service, last_start_ns FROM span_origins").map {
+                ($0["service"], $0["last_start_ns"])
+            })
+        }
+        #expect(latest == ["gateway": Int64(root.startNanos), "storage": Int64(child.startNanos)])
         let spans = SpanStore(store)
         #expect(try spans.trace(trace) == [root, child])
         var filter = SpanFilter(since: start, until: start + 10)

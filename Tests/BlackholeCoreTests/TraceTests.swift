@@ -221,7 +221,7 @@ private struct TraceBuilder {
         recent.add("recent", from: 0, to: 1)
         try spans.write(old.spans + straddling.spans + recent.spans)
         let report = try Pruner(spans.store).prune(retention: [.spans: 3600], now: t0 + 7300, dryRun: false)
-        #expect(report.total == 3, "the old span and its summary, the straddling trace's root")
+        #expect(report.total == 4, "the old span, its summary and its origin, the straddling trace's root")
         #expect(try spans.traces(TraceFilter(since: t0 - 1)).map(\.traceID) == [recent.traceID, straddling.traceID])
         #expect(try spans.trace(old.traceID).isEmpty && spans.trace(recent.traceID).count == 1)
         #expect(try spans.trace(straddling.traceID).map(\.name) == ["late step"])

@@ -5,11 +5,12 @@ import GRDBSQLite
 /// Spans in the one database.
 ///
 /// - `spans`: one row per span, ids as blobs, attributes/events/links as JSON (`SpanJSON`);
-///   indexed by (trace, span id), start time, and (origin, start time). A span names its trace by
+///   indexed by (trace, span id) and start time. A span names its trace by
 ///   `traces.id` and its resource and scope by `span_origins.id`, where the trace id and service
 ///   are: new traces get growing ids, so that index grows at its end instead of at random places
 ///   as it would by trace id, and ingestion touches far fewer pages.
-/// - `span_origins`: each distinct resource + instrumentation scope, stored once.
+/// - `span_origins`: each distinct resource + instrumentation scope, stored once, with the start
+///   of its latest span, when it expires.
 /// - `traces`: one summary row per trace (bounds, root, span and error counts, services), kept
 ///   up to date as spans arrive, so listing traces never aggregates a million spans; the one
 ///   index by trace id.
@@ -53,7 +54,8 @@ public struct SpanStore: SpanWriter, SpanReader {
                 resource TEXT NOT NULL,
                 scope_name TEXT NOT NULL,
                 scope_version TEXT NOT NULL,
-                scope_attributes TEXT NOT NULL);
+                scope_attributes TEXT NOT NULL,
+                last_start_ns INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE spans (
                 trace_ref INTEGER NOT NULL,
                 span_id BLOB NOT NULL,
@@ -70,7 +72,6 @@ public struct SpanStore: SpanWriter, SpanReader {
                 links TEXT);
             CREATE UNIQUE INDEX spans_by_trace ON spans(trace_ref, span_id);
             CREATE INDEX spans_by_start ON spans(start_ns);
-            CREATE INDEX spans_by_origin ON spans(origin_id, start_ns);
             CREATE TABLE traces (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 trace_id BLOB NOT NULL UNIQUE,
@@ -108,15 +109,19 @@ public struct SpanStore: SpanWriter, SpanReader {
     }
 
     /// Spans stored before kept their trace id and service beside `trace_ref` and `origin_id`,
-    /// which name them: 26 bytes a span, and an index of text. The table is rewritten without them
-    /// (a few seconds a million spans, once); stores made since were made without.
+    /// which name them (26 bytes a span), indexed by service. The table is rewritten without them
+    /// (a few seconds a million spans, once), and each origin learns when its last span started,
+    /// which is when it expires. Stores made since were made so.
     static let leanMigration = Migration("spans_without_copies") { db in
         guard try db.columns(in: "spans").contains(where: { $0.name == "trace_id" }) else { return }
         try db.execute(sql: """
             DROP INDEX spans_by_service;
             ALTER TABLE spans DROP COLUMN trace_id;
             ALTER TABLE spans DROP COLUMN service;
-            CREATE INDEX spans_by_origin ON spans(origin_id, start_ns);
+            ALTER TABLE span_origins ADD COLUMN last_start_ns INTEGER NOT NULL DEFAULT 0;
+            UPDATE span_origins SET last_start_ns = latest.start_ns
+            FROM (SELECT origin_id, max(start_ns) AS start_ns FROM spans GROUP BY origin_id) AS latest
+            WHERE latest.origin_id = span_origins.id;
             """)
     }
 
@@ -124,9 +129,9 @@ public struct SpanStore: SpanWriter, SpanReader {
         RetentionTarget(kind: .spans, table: "spans", timeColumn: "start_ns", unitsPerSecond: 1e9, cleanup: nil),
         // A summary goes when the trace's last span has gone: a trace straddling the cutoff keeps
         // its summary, so its remaining spans stay reachable and a re-sent span joins them.
-        RetentionTarget(kind: .spans, table: "traces", timeColumn: "end_ns", unitsPerSecond: 1e9, cleanup: """
-            DELETE FROM span_origins WHERE id NOT IN (SELECT DISTINCT origin_id FROM spans)
-            """),
+        RetentionTarget(kind: .spans, table: "traces", timeColumn: "end_ns", unitsPerSecond: 1e9, cleanup: nil),
+        // An origin goes with the last span that names it.
+        RetentionTarget(kind: .spans, table: "span_origins", timeColumn: "last_start_ns", unitsPerSecond: 1e9, cleanup: nil),
     ]
 
     public func write(_ spans: SpanBatch) throws -> SpanWriteResult {
@@ -148,8 +153,9 @@ public struct SpanStore: SpanWriter, SpanReader {
 struct SpanInsertBatch {
     private let db: Database
     private var origins: [SpanOrigin: Int64] = [:]
-    /// The service of each `span_origins.id` this batch used.
+    /// The service of each `span_origins.id` this batch used, and the latest start of its spans.
     private var services: [Int64: String] = [:]
+    private var latestStarts: [Int64: UInt64] = [:]
     /// The traces this batch touches: their summaries as stored plus what the batch adds, and
     /// where each is in `summaries` by trace id.
     private var summaries: [TraceSummary.Delta] = []
@@ -174,6 +180,7 @@ struct SpanInsertBatch {
         let connection = db.sqliteConnection
         // Bound through SQLite's C API straight from the batch's memory: this runs for every span.
         var last: (trace: TraceKey, summary: Int)?
+        var latest = [UInt64](repeating: 0, count: originIDs.count)
         // The text bound last points into the batch: gone when the batch is.
         defer {
             sqlite3_reset(handle)
@@ -210,9 +217,13 @@ struct SpanInsertBatch {
                 }
                 result.stored += 1
                 summaries[summary].add(row, origin: originID, name: row.name, in: text)
+                latest[row.origin] = max(latest[row.origin], row.startNanos)
             }
         }
-        for (origin, id) in zip(batch.origins, originIDs) where services[id] == nil { services[id] = origin.service }
+        for (index, id) in originIDs.enumerated() {
+            if services[id] == nil { services[id] = batch.origins[index].service }
+            latestStarts[id] = max(latestStarts[id] ?? 0, latest[index])
+        }
     }
 
     /// Writes the summaries of the traces this batch touched.
@@ -236,8 +247,11 @@ struct SpanInsertBatch {
                 summary.traceRef,
             ])
         }
+        let touch = try db.makeStatement(sql: "UPDATE span_origins SET last_start_ns = max(last_start_ns, ?) WHERE id = ?")
+        for (id, start) in latestStarts where start > 0 { try touch.execute(arguments: [Int64(clamping: start), id]) }
         summaries = []
         summaryIndex = [:]
+        latestStarts = [:]
         return result
     }
 
