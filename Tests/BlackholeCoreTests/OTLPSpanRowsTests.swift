@@ -26,7 +26,11 @@ import Testing
     /// The request through both paths: the rows and outcome of each.
     func bothPaths(_ request: OTLPExportTraceServiceRequest, sampleRate: Double = 1) throws
         -> (direct: [String], outcome: OTLPSpanRows.Outcome, generated: [String], expected: OTLPSpanRows.Outcome) {
-        let data = try request.serializedData()
+        try bothPaths(try request.serializedData(), sampleRate: sampleRate)
+    }
+
+    func bothPaths(_ data: Data, sampleRate: Double = 1) throws
+        -> (direct: [String], outcome: OTLPSpanRows.Outcome, generated: [String], expected: OTLPSpanRows.Outcome) {
         let sampler = TraceSampler(rate: sampleRate)
         var direct = SpanBatch()
         let outcome = try OTLPSpanRows.decode(data, sampler: sampler, into: &direct)
@@ -134,15 +138,74 @@ import Testing
 
     @Test func theLastOfRepeatedKeysWinsAndSamplingAgrees() throws {
         var repeated = span(id: 1)
-        repeated.attributes = [keyValue("k", .int(1)), keyValue("j", .int(0)), keyValue("k", .string("second"))]
+        // Canonically equivalent keys are one key of a dictionary, as are equal ones.
+        repeated.attributes = [keyValue("k", .int(1)), keyValue("j", .int(0)), keyValue("k", .string("second")),
+                               keyValue("e\u{301}", .int(1)), keyValue("\u{e9}", .int(2)), keyValue("z", .bool(true))]
         let same = try bothPaths(request([("s", "s", [repeated])]))
         #expect(same.direct == same.generated)
-        #expect(same.direct.first?.contains(#"{"j":{"intValue":"0"},"k":"second"}"#) == true)
+        #expect(same.direct.first?.contains(#"{"j":{"intValue":"0"},"k":"second","z":true,"e\#u{301}":{"intValue":"2"}}"#) == true,
+                "\(same.direct)")
 
         let spans = (0..<64).map { index in span(trace: Data((0..<16).map { UInt8(truncatingIfNeeded: $0 * 37 + index * 11) }), id: UInt8(index)) }
         let sampled = try bothPaths(request([("s", "s", spans)]), sampleRate: 0.5)
         #expect(sampled.outcome == sampled.expected && sampled.outcome.sampledOut > 0 && sampled.outcome.accepted > 0)
         #expect(sampled.direct == sampled.generated)
+    }
+
+    /// A field of protobuf's wire format: key, then the length and bytes, or the value given.
+    func field(_ number: Int, _ type: Int, _ payload: Data) -> Data {
+        func varint(_ value: Int) -> Data {
+            var value = UInt64(value), out = Data()
+            while value >= 0x80 {
+                out.append(UInt8(value & 0x7F) | 0x80)
+                value >>= 7
+            }
+            out.append(UInt8(value))
+            return out
+        }
+        return varint(number << 3 | type) + (type == 2 ? varint(payload.count) : Data()) + payload
+    }
+
+    /// A request of one span whose bytes end with `extra` (fields of the span).
+    func request(spanEndingWith extra: Data) throws -> Data {
+        let span = try span(id: 1).serializedData() + extra
+        let scopeSpans = field(2, 2, span)
+        let resourceSpans = try OTLPResourceSpans.with { $0.resource.attributes = [keyValue("service.name", .string("s"))] }
+            .serializedData() + field(2, 2, scopeSpans)
+        return field(1, 2, resourceSpans)
+    }
+
+    @Test func protobufsRulesAtTheEdgesAreTheGeneratedCodes() throws {
+        // A known field of the wrong wire type is an unknown field; so is a group.
+        let wrongType = field(5, 0, Data([7])) + field(9, 5, Data([1, 2, 3, 4])) + field(99, 3, field(1, 0, Data([1])) + field(99, 4, Data()))
+        // A value given twice is merged: two arrays in a row add up; a string after an array replaces it.
+        let first = try keyValue("list", .array([.int(1)])).serializedData()
+        let second = try OTLPKeyValue.with { $0.value = OTLPProtobuf.anyValue(.array([.int(2), .string("x")])) }.serializedData()
+        let replaced = try keyValue("replaced", .array([.int(1)])).serializedData()
+            + OTLPKeyValue.with { $0.value = OTLPProtobuf.anyValue(.string("now a string")) }.serializedData()
+        let merged = field(9, 2, first + second) + field(9, 2, replaced)
+        for extra in [wrongType, merged] {
+            let paths = try bothPaths(try request(spanEndingWith: extra))
+            #expect(paths.outcome == paths.expected && paths.outcome.accepted == 1)
+            #expect(paths.direct == paths.generated)
+        }
+        let mergedLine = try #require(try bothPaths(try request(spanEndingWith: merged)).direct.first)
+        #expect(mergedLine.contains(#""list":{"arrayValue":{"values":[{"intValue":"1"},{"intValue":"2"},"x"]}}"#), "\(mergedLine)")
+        #expect(mergedLine.contains(#""replaced":"now a string""#))
+
+        // Messages nest at most 100 deep, the request being 1: attribute values are at 6 and each
+        // array adds 2.
+        for arrays in [46, 47, 48] {
+            var deep = OTLPAnyValue()
+            for _ in 0..<arrays { deep = OTLPAnyValue.with { $0.arrayValue.values = [deep] } }
+            let pair = try OTLPKeyValue.with { $0.key = "deep"; $0.value = deep }.serializedData()
+            let data = try request(spanEndingWith: field(9, 2, pair))
+            let generated = Result { try OTLPProtobuf.decodeTraces(data) }
+            var batch = SpanBatch()
+            let direct = Result { try OTLPSpanRows.decode(data, sampler: TraceSampler(rate: 1), into: &batch) }
+            #expect(((try? generated.get()) != nil) == (arrays <= 47), "\(arrays) arrays")
+            #expect(((try? direct.get()) != nil) == (arrays <= 47), "\(arrays) arrays")
+        }
     }
 
     @Test func unreadableRequestsFailAlikeAndAddNothing() throws {

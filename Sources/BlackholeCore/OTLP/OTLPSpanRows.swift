@@ -5,8 +5,11 @@ import SwiftProtobuf
 /// ingestion's path for millions of spans. Each span's fields are read in place and its
 /// attributes, events and links written as their stored text, with no message, dictionary or
 /// string made per span on the way. The resource and scope, once per group of spans, go through
-/// the generated messages. What is taken and refused, and why, is what `OTLPProtobuf.decodeTraces`
-/// decides; a request that cannot be read adds nothing.
+/// the generated messages. What is taken and refused is what `OTLPProtobuf.decodeTraces`
+/// decides, by protobuf's rules as SwiftProtobuf applies them: a field of the wrong wire type is
+/// an unknown field, the last of a repeated singular field wins, a message field given twice is
+/// merged, every string is UTF-8, messages nest at most 100 deep. A request that cannot be read
+/// adds nothing. `FuzzOTLPProtobuf` holds the two to the same answers.
 enum OTLPSpanRows {
     struct Outcome: Equatable {
         var accepted = 0
@@ -43,28 +46,105 @@ enum OTLPSpanRows {
         }
     }
 
-    /// Protobuf's wire format over the request's bytes; positions are offsets into them.
+    /// How deep messages may nest, the request being 1 (SwiftProtobuf's default).
+    static let maxDepth = 100
+
+    private static let varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
+
+    /// Protobuf's wire format over one message of the request, at its depth; positions are offsets
+    /// into the request's bytes.
     struct Wire {
         let bytes: UnsafeRawBufferPointer
+        let depth: Int
         var position: Int
         let end: Int
+        /// The wire type of the field last read by `field()`.
+        private var type = 0
+        private var number = 0
 
-        init(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        init(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, depth: Int) throws {
+            guard depth <= maxDepth else { throw WireError.tooDeep }
             self.bytes = bytes
+            self.depth = depth
             position = range.lowerBound
             end = range.upperBound
         }
 
-        /// The next field's number and wire type; nil at the end.
-        mutating func field() throws -> (number: Int, type: Int)? {
+        /// The next field's number; nil at the end.
+        mutating func field() throws -> Int? {
             guard position < end else { return nil }
-            let key = try varint()
-            let number = key >> 3
-            guard number > 0, number <= 536_870_911 else { throw WireError.malformed }
-            return (Int(number), Int(key & 7))
+            let key = try readVarint()
+            type = Int(key & 7)
+            guard type <= fixed32 else { throw WireError.malformed }
+            guard key >> 3 > 0, key >> 3 <= 536_870_911 else { throw WireError.malformed }
+            number = Int(key >> 3)
+            return number
         }
 
-        mutating func varint() throws -> UInt64 {
+        /// Whether the field just read has the wire type its definition gives; one that has not is
+        /// an unknown field, passed over here.
+        mutating func has(_ wanted: Int) throws -> Bool {
+            if type == wanted { return true }
+            try skip()
+            return false
+        }
+
+        mutating func varint() throws -> UInt64? { try has(OTLPSpanRows.varint) ? try readVarint() : nil }
+
+        mutating func fixed64() throws -> UInt64? {
+            guard try has(OTLPSpanRows.fixed64) else { return nil }
+            guard end - position >= 8 else { throw WireError.truncated }
+            let value = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            position += 8
+            return UInt64(littleEndian: value)
+        }
+
+        /// The bytes of a length-delimited field (a string, bytes or a message).
+        mutating func bytesField() throws -> Range<Int>? { try has(lengthDelimited) ? try readBytes() : nil }
+
+        /// The bytes of a string field, checked to be UTF-8.
+        mutating func string() throws -> Range<Int>? {
+            guard let range = try bytesField() else { return nil }
+            let text = bytes.slice(range)
+            if !text.allSatisfy({ $0 < 0x80 }) && String(validating: text, as: UTF8.self) == nil { throw WireError.invalidUTF8 }
+            return range
+        }
+
+        /// A message field's bytes, to be read at the next depth.
+        mutating func message() throws -> Wire? {
+            guard let range = try bytesField() else { return nil }
+            return try Wire(bytes, range, depth: depth + 1)
+        }
+
+        /// Passes over the field just read, groups included.
+        mutating func skip() throws {
+            try skip(type: type, number: number, depth: depth)
+        }
+
+        private mutating func skip(type: Int, number: Int, depth: Int) throws {
+            switch type {
+            case OTLPSpanRows.varint: _ = try readVarint()
+            case OTLPSpanRows.fixed64: try advance(8)
+            case lengthDelimited: _ = try readBytes()
+            case fixed32: try advance(4)
+            case startGroup:
+                guard depth < maxDepth else { throw WireError.tooDeep }
+                while true {
+                    guard position < end else { throw WireError.truncated }
+                    let key = try readVarint()
+                    let innerType = Int(key & 7), inner = Int(key >> 3)
+                    guard innerType <= fixed32 else { throw WireError.malformed }
+                    if innerType == endGroup {
+                        guard inner == number else { throw WireError.malformed }
+                        return
+                    }
+                    try skip(type: innerType, number: inner, depth: depth + 1)
+                }
+            default: throw WireError.malformed
+            }
+        }
+
+        private mutating func readVarint() throws -> UInt64 {
             var value: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -78,45 +158,12 @@ enum OTLPSpanRows {
             }
         }
 
-        mutating func fixed64() throws -> UInt64 {
-            guard end - position >= 8 else { throw WireError.truncated }
-            let value = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            position += 8
-            return UInt64(littleEndian: value)
-        }
-
-        mutating func bytesField() throws -> Range<Int> {
-            let length = try varint()
+        private mutating func readBytes() throws -> Range<Int> {
+            let length = try readVarint()
             guard length <= UInt64(end - position) else { throw WireError.truncated }
             let start = position
             position += Int(length)
             return start..<position
-        }
-
-        /// Reads a field of wire type `type` and checks it is what the field must be.
-        mutating func expect(_ type: Int, is wanted: Int) throws {
-            guard type == wanted else { throw WireError.malformed }
-        }
-
-        /// Passes over a field of no interest, groups included.
-        mutating func skip(_ type: Int, number: Int, depth: Int = 0) throws {
-            switch type {
-            case 0: _ = try varint()
-            case 1: try advance(8)
-            case 2: _ = try bytesField()
-            case 5: try advance(4)
-            case 3:
-                guard depth < maxDepth else { throw WireError.tooDeep }
-                while true {
-                    guard let (inner, innerType) = try field() else { throw WireError.truncated }
-                    if innerType == 4 {
-                        guard inner == number else { throw WireError.malformed }
-                        return
-                    }
-                    try skip(innerType, number: inner, depth: depth + 1)
-                }
-            default: throw WireError.malformed
-            }
         }
 
         private mutating func advance(_ count: Int) throws {
@@ -125,14 +172,11 @@ enum OTLPSpanRows {
         }
     }
 
-    static let maxDepth = 100
-
-    private static let wireVarint = 0, wireFixed64 = 1, wireBytes = 2, wireFixed32 = 5
-
-    /// A key and value of a `KeyValue`, as ranges of the request's bytes.
+    /// A `KeyValue`: its key and every occurrence of its value (merged, as protobuf merges a
+    /// message field given twice).
     private struct Entry {
         var key: Range<Int>
-        var value: Range<Int>?
+        var values: [Wire]
         var order: Int
     }
 
@@ -140,10 +184,6 @@ enum OTLPSpanRows {
         let bytes: UnsafeRawBufferPointer
         let sampler: TraceSampler
         var outcome = Outcome()
-        // Reused from span to span.
-        private var attributes: [Range<Int>] = []
-        private var events: [Range<Int>] = []
-        private var links: [Range<Int>] = []
 
         init(bytes: UnsafeRawBufferPointer, sampler: TraceSampler) {
             self.bytes = bytes
@@ -151,36 +191,28 @@ enum OTLPSpanRows {
         }
 
         mutating func request(into batch: inout SpanBatch) throws {
-            var wire = Wire(bytes, 0..<bytes.count)
+            var wire = try Wire(bytes, 0..<bytes.count, depth: 1)
             var resourceIndex = 0
-            while let (number, type) = try wire.field() {
-                guard number == 1 else {
-                    try wire.skip(type, number: number)
+            while let number = try wire.field() {
+                guard number == 1, let resourceSpans = try wire.message() else {
+                    if number != 1 { try wire.skip() }
                     continue
                 }
-                try wire.expect(type, is: wireBytes)
-                try resourceSpans(try wire.bytesField(), index: resourceIndex, into: &batch)
+                try self.resourceSpans(resourceSpans, index: resourceIndex, into: &batch)
                 resourceIndex += 1
             }
         }
 
-        private mutating func resourceSpans(_ range: Range<Int>, index: Int, into batch: inout SpanBatch) throws {
-            var wire = Wire(bytes, range)
+        private mutating func resourceSpans(_ message: Wire, index: Int, into batch: inout SpanBatch) throws {
+            var wire = message
             var resource = OTLPResource()
-            var scopes: [Range<Int>] = []
-            while let (number, type) = try wire.field() {
+            var scopes: [Wire] = []
+            while let number = try wire.field() {
                 switch number {
-                case 1:
-                    try wire.expect(type, is: wireBytes)
-                    let field = try wire.bytesField()
-                    try resource.merge(serializedBytes: Data(bytes.slice(field)))
-                case 2:
-                    try wire.expect(type, is: wireBytes)
-                    scopes.append(try wire.bytesField())
-                case 3:
-                    try wire.expect(type, is: wireBytes)
-                    try checkUTF8(try wire.bytesField())
-                default: try wire.skip(type, number: number)
+                case 1: if let field = try wire.bytesField() { try merge(&resource, field, depth: wire.depth + 1) }
+                case 2: if let scope = try wire.message() { scopes.append(scope) }
+                case 3: _ = try wire.string()
+                default: try wire.skip()
                 }
             }
             let attributes = OTLPProtobuf.attributes(resource.attributes)
@@ -189,23 +221,16 @@ enum OTLPSpanRows {
             }
         }
 
-        private mutating func scopeSpans(_ range: Range<Int>, resource: Attributes, path: String, into batch: inout SpanBatch) throws {
-            var wire = Wire(bytes, range)
+        private mutating func scopeSpans(_ message: Wire, resource: Attributes, path: String, into batch: inout SpanBatch) throws {
+            var wire = message
             var scope = OTLPInstrumentationScope()
-            var spans: [Range<Int>] = []
-            while let (number, type) = try wire.field() {
+            var spans: [Wire] = []
+            while let number = try wire.field() {
                 switch number {
-                case 1:
-                    try wire.expect(type, is: wireBytes)
-                    let field = try wire.bytesField()
-                    try scope.merge(serializedBytes: Data(bytes.slice(field)))
-                case 2:
-                    try wire.expect(type, is: wireBytes)
-                    spans.append(try wire.bytesField())
-                case 3:
-                    try wire.expect(type, is: wireBytes)
-                    try checkUTF8(try wire.bytesField())
-                default: try wire.skip(type, number: number)
+                case 1: if let field = try wire.bytesField() { try merge(&scope, field, depth: wire.depth + 1) }
+                case 2: if let span = try wire.message() { spans.append(span) }
+                case 3: _ = try wire.string()
+                default: try wire.skip()
                 }
             }
             let origin = SpanOrigin(resource: resource, scopeName: scope.name, scopeVersion: scope.version,
@@ -216,180 +241,187 @@ enum OTLPSpanRows {
             }
         }
 
-        private mutating func span(_ range: Range<Int>, origin: SpanOrigin, originIndex: inout Int?, path: @autoclosure () -> String,
+        /// A resource or scope through the generated code, as deep as it lies in the request.
+        private func merge(_ message: inout some SwiftProtobuf.Message, _ range: Range<Int>, depth: Int) throws {
+            guard depth <= maxDepth else { throw WireError.tooDeep }
+            var options = BinaryDecodingOptions()
+            options.messageDepthLimit = maxDepth - depth + 1
+            try message.merge(serializedBytes: Data(bytes.slice(range)), options: options)
+        }
+
+        private mutating func span(_ message: Wire, origin: SpanOrigin, originIndex: inout Int?, path: @autoclosure () -> String,
                                    into batch: inout SpanBatch) throws {
-            var wire = Wire(bytes, range)
+            var wire = message
             var traceID = 0..<0, spanID = 0..<0, parentID = 0..<0, name = 0..<0, statusMessage = 0..<0
             var kind: UInt64 = 0, statusCode: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
-            attributes.removeAll(keepingCapacity: true)
-            events.removeAll(keepingCapacity: true)
-            links.removeAll(keepingCapacity: true)
-            while let (number, type) = try wire.field() {
+            var attributes: [Wire] = [], events: [Wire] = [], links: [Wire] = []
+            while let number = try wire.field() {
                 switch number {
-                case 1: try wire.expect(type, is: wireBytes); traceID = try wire.bytesField()
-                case 2: try wire.expect(type, is: wireBytes); spanID = try wire.bytesField()
-                case 3: try wire.expect(type, is: wireBytes); try checkUTF8(try wire.bytesField())
-                case 4: try wire.expect(type, is: wireBytes); parentID = try wire.bytesField()
-                case 5: try wire.expect(type, is: wireBytes); name = try wire.bytesField(); try checkUTF8(name)
-                case 6: try wire.expect(type, is: wireVarint); kind = try wire.varint()
-                case 7: try wire.expect(type, is: wireFixed64); start = try wire.fixed64()
-                case 8: try wire.expect(type, is: wireFixed64); end = try wire.fixed64()
-                case 9: try wire.expect(type, is: wireBytes); attributes.append(try wire.bytesField())
-                case 11: try wire.expect(type, is: wireBytes); events.append(try wire.bytesField())
-                case 13: try wire.expect(type, is: wireBytes); links.append(try wire.bytesField())
+                case 1: traceID = try wire.bytesField() ?? traceID
+                case 2: spanID = try wire.bytesField() ?? spanID
+                case 3: _ = try wire.string()
+                case 4: parentID = try wire.bytesField() ?? parentID
+                case 5: name = try wire.string() ?? name
+                case 6: kind = try wire.varint() ?? kind
+                case 7: start = try wire.fixed64() ?? start
+                case 8: end = try wire.fixed64() ?? end
+                case 9: if let pair = try wire.message() { attributes.append(pair) }
+                case 11: if let event = try wire.message() { events.append(event) }
+                case 13: if let link = try wire.message() { links.append(link) }
                 case 15:
-                    try wire.expect(type, is: wireBytes)
-                    var status = Wire(bytes, try wire.bytesField())
-                    while let (field, fieldType) = try status.field() {
+                    guard var status = try wire.message() else { continue }
+                    while let field = try status.field() {
                         switch field {
-                        case 2: try status.expect(fieldType, is: wireBytes); statusMessage = try status.bytesField(); try checkUTF8(statusMessage)
-                        case 3: try status.expect(fieldType, is: wireVarint); statusCode = try status.varint()
-                        default: try status.skip(fieldType, number: field)
+                        case 2: statusMessage = try status.string() ?? statusMessage
+                        case 3: statusCode = try status.varint() ?? statusCode
+                        default: try status.skip()
                         }
                     }
-                case 10, 12, 14: try wire.expect(type, is: wireVarint); _ = try wire.varint()
-                case 16: try wire.expect(type, is: wireFixed32); try wire.skip(type, number: number)
-                default: try wire.skip(type, number: number)
+                default: try wire.skip()
                 }
             }
-            // Everything is read before anything is judged: a malformed span fails the request.
-            let attributeEntries = try entries(attributes, depth: 5)
-            let eventParts = try events.map { try event($0) }
-            let linkParts = try links.map { try link($0) }
-
-            let parent = isZero(parentID) ? 0..<0 : parentID
-            if traceID.count != 16 || isZero(traceID) {
-                reject("\(path()): trace id must be 16 bytes, not all zero")
-            } else if spanID.count != 8 || isZero(spanID) {
-                reject("\(path()): span id must be 8 bytes, not all zero")
-            } else if !parent.isEmpty && parent.count != 8 {
-                reject("\(path()): parent span id must be 8 bytes or empty")
-            } else if start == 0 {
-                reject("\(path()): start time is missing")
-            } else if end < start {
-                reject("\(path()): ends before it starts")
-            } else {
-                let trace = TraceKey(high: integer(traceID.prefix(8)), low: integer(traceID.suffix(8)))
-                guard sampler.keeps(trace) else {
-                    outcome.sampledOut += 1
-                    return
-                }
-                let origin = originIndex ?? batch.index(of: origin)
-                originIndex = origin
-                let bytes = self.bytes
-                let ids = batch.write { text in
-                    text += bytes[traceID]
-                    text += bytes[spanID]
-                    text += bytes[parent]
-                }
-                let row = SpanBatch.Row(
-                    traceID: trace, ids: ids.start, isRoot: parent.isEmpty, origin: origin,
-                    kind: Span.Kind(rawValue: Int(Int32(truncatingIfNeeded: kind))) ?? .unspecified,
-                    statusCode: Span.StatusCode(rawValue: Int(Int32(truncatingIfNeeded: statusCode))) ?? .unset,
-                    startNanos: start, endNanos: end,
-                    name: batch.write { $0 += bytes[name] },
-                    statusMessage: batch.write { $0 += bytes[statusMessage] },
-                    attributes: batch.write { writeMap(attributeEntries, into: &$0) },
-                    events: eventParts.isEmpty ? .absent : batch.write { out in
-                        out.append(UInt8(ascii: "["))
-                        for (index, part) in eventParts.enumerated() {
-                            if index > 0 { out.append(UInt8(ascii: ",")) }
-                            SpanJSON.eventStart(timeNanos: part.time, into: &out)
-                            SpanJSON.string(utf8: bytes.slice(part.name), into: &out)
-                            out += #","attributes":"#.utf8
-                            writeMap(part.attributes, into: &out)
-                            out.append(UInt8(ascii: "}"))
-                        }
-                        out.append(UInt8(ascii: "]"))
-                    },
-                    links: linkParts.isEmpty ? .absent : batch.write { out in
-                        out.append(UInt8(ascii: "["))
-                        for (index, part) in linkParts.enumerated() {
-                            if index > 0 { out.append(UInt8(ascii: ",")) }
-                            SpanJSON.linkStart(traceID: bytes.slice(part.traceID), spanID: bytes.slice(part.spanID), into: &out)
-                            SpanJSON.string(utf8: bytes.slice(part.traceState), into: &out)
-                            out += #","attributes":"#.utf8
-                            writeMap(part.attributes, into: &out)
-                            out.append(UInt8(ascii: "}"))
-                        }
-                        out.append(UInt8(ascii: "]"))
-                    })
-                batch.append(row)
-                outcome.accepted += 1
+            // The span's text is written (and its values checked) whatever is decided of it: a
+            // value that is not valid fails the request, as in the generated code.
+            let mark = batch.mark
+            let bytes = self.bytes
+            let parent = bytes.slice(parentID).allSatisfy { $0 == 0 } ? 0..<0 : parentID
+            let ids = batch.write { text in
+                text += bytes[traceID]
+                text += bytes[spanID]
+                text += bytes[parent]
             }
+            let nameText = batch.write { $0 += bytes[name] }
+            let statusText = batch.write { $0 += bytes[statusMessage] }
+            let attributesText = try batch.write { try writeMap(try entries(attributes), into: &$0) }
+            let eventsText: SpanBatch.Text = events.isEmpty ? .absent : try batch.write { out in
+                out.append(UInt8(ascii: "["))
+                for (index, event) in events.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    try writeEvent(event, into: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+            let linksText: SpanBatch.Text = links.isEmpty ? .absent : try batch.write { out in
+                out.append(UInt8(ascii: "["))
+                for (index, link) in links.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    try writeLink(link, into: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+
+            let problem: String? =
+                if traceID.count != 16 || bytes.slice(traceID).allSatisfy({ $0 == 0 }) {
+                    "trace id must be 16 bytes, not all zero"
+                } else if spanID.count != 8 || bytes.slice(spanID).allSatisfy({ $0 == 0 }) {
+                    "span id must be 8 bytes, not all zero"
+                } else if !parent.isEmpty && parent.count != 8 {
+                    "parent span id must be 8 bytes or empty"
+                } else if start == 0 {
+                    "start time is missing"
+                } else if end < start {
+                    "ends before it starts"
+                } else {
+                    nil
+                }
+            if let problem {
+                batch.restore(mark)
+                outcome.rejected += 1
+                if outcome.firstProblem == nil { outcome.firstProblem = "\(path()): \(problem)" }
+                return
+            }
+            let trace = TraceKey(high: UInt64(bigEndianBytes: bytes.slice(traceID.prefix(8))),
+                                 low: UInt64(bigEndianBytes: bytes.slice(traceID.suffix(8))))
+            guard sampler.keeps(trace) else {
+                batch.restore(mark)
+                outcome.sampledOut += 1
+                return
+            }
+            let originRow = originIndex ?? batch.index(of: origin)
+            originIndex = originRow
+            batch.append(SpanBatch.Row(
+                traceID: trace, ids: ids.start, isRoot: parent.isEmpty, origin: originRow,
+                kind: Span.Kind(rawValue: Int(Int32(truncatingIfNeeded: kind))) ?? .unspecified,
+                statusCode: Span.StatusCode(rawValue: Int(Int32(truncatingIfNeeded: statusCode))) ?? .unset,
+                startNanos: start, endNanos: end, name: nameText, statusMessage: statusText, attributes: attributesText,
+                events: eventsText, links: linksText))
+            outcome.accepted += 1
         }
 
-        private mutating func reject(_ problem: String) {
-            outcome.rejected += 1
-            if outcome.firstProblem == nil { outcome.firstProblem = problem }
-        }
-
-        private func event(_ range: Range<Int>) throws -> (time: UInt64, name: Range<Int>, attributes: [Entry]) {
-            var wire = Wire(bytes, range)
+        /// `{"time_unix_nano":"N","name":…,"attributes":{…}}` of an `Event`.
+        private func writeEvent(_ message: Wire, into out: inout [UInt8]) throws {
+            var wire = message
             var time: UInt64 = 0, name = 0..<0
-            var attributes: [Range<Int>] = []
-            while let (number, type) = try wire.field() {
+            var attributes: [Wire] = []
+            while let number = try wire.field() {
                 switch number {
-                case 1: try wire.expect(type, is: wireFixed64); time = try wire.fixed64()
-                case 2: try wire.expect(type, is: wireBytes); name = try wire.bytesField(); try checkUTF8(name)
-                case 3: try wire.expect(type, is: wireBytes); attributes.append(try wire.bytesField())
-                case 4: try wire.expect(type, is: wireVarint); _ = try wire.varint()
-                default: try wire.skip(type, number: number)
+                case 1: time = try wire.fixed64() ?? time
+                case 2: name = try wire.string() ?? name
+                case 3: if let pair = try wire.message() { attributes.append(pair) }
+                default: try wire.skip()
                 }
             }
-            return (time, name, try entries(attributes, depth: 6))
+            SpanJSON.eventStart(timeNanos: time, into: &out)
+            SpanJSON.string(utf8: bytes.slice(name), into: &out)
+            out += #","attributes":"#.utf8
+            try writeMap(try entries(attributes), into: &out)
+            out.append(UInt8(ascii: "}"))
         }
 
-        private func link(_ range: Range<Int>) throws -> (traceID: Range<Int>, spanID: Range<Int>, traceState: Range<Int>, attributes: [Entry]) {
-            var wire = Wire(bytes, range)
+        /// `{"trace_id":"…","span_id":"…","trace_state":…,"attributes":{…}}` of a `Link`.
+        private func writeLink(_ message: Wire, into out: inout [UInt8]) throws {
+            var wire = message
             var traceID = 0..<0, spanID = 0..<0, traceState = 0..<0
-            var attributes: [Range<Int>] = []
-            while let (number, type) = try wire.field() {
+            var attributes: [Wire] = []
+            while let number = try wire.field() {
                 switch number {
-                case 1: try wire.expect(type, is: wireBytes); traceID = try wire.bytesField()
-                case 2: try wire.expect(type, is: wireBytes); spanID = try wire.bytesField()
-                case 3: try wire.expect(type, is: wireBytes); traceState = try wire.bytesField(); try checkUTF8(traceState)
-                case 4: try wire.expect(type, is: wireBytes); attributes.append(try wire.bytesField())
-                case 5: try wire.expect(type, is: wireVarint); _ = try wire.varint()
-                case 6: try wire.expect(type, is: wireFixed32); try wire.skip(type, number: number)
-                default: try wire.skip(type, number: number)
+                case 1: traceID = try wire.bytesField() ?? traceID
+                case 2: spanID = try wire.bytesField() ?? spanID
+                case 3: traceState = try wire.string() ?? traceState
+                case 4: if let pair = try wire.message() { attributes.append(pair) }
+                default: try wire.skip()
                 }
             }
-            return (traceID, spanID, traceState, try entries(attributes, depth: 6))
+            SpanJSON.linkStart(traceID: bytes.slice(traceID), spanID: bytes.slice(spanID), into: &out)
+            SpanJSON.string(utf8: bytes.slice(traceState), into: &out)
+            out += #","attributes":"#.utf8
+            try writeMap(try entries(attributes), into: &out)
+            out.append(UInt8(ascii: "}"))
         }
 
-        /// The `KeyValue`s of a list, checked, sorted by key; of equal keys the last is kept.
-        private func entries(_ pairs: [Range<Int>], depth: Int) throws -> [Entry] {
+        /// The `KeyValue`s of a list, sorted by key; of equal keys the last is kept (as in the
+        /// map the generated code's values become), the others only checked.
+        private func entries(_ pairs: [Wire]) throws -> [Entry] {
             var entries: [Entry] = []
             entries.reserveCapacity(pairs.count)
             for (order, pair) in pairs.enumerated() {
-                var wire = Wire(bytes, pair)
-                var key = 0..<0
-                var value: Range<Int>?
-                while let (number, type) = try wire.field() {
+                var wire = pair
+                var entry = Entry(key: 0..<0, values: [], order: order)
+                while let number = try wire.field() {
                     switch number {
-                    case 1: try wire.expect(type, is: wireBytes); key = try wire.bytesField(); try checkUTF8(key)
-                    case 2:
-                        try wire.expect(type, is: wireBytes)
-                        let range = try wire.bytesField()
-                        try checkValue(range, depth: depth + 1)
-                        value = range
-                    default: try wire.skip(type, number: number)
+                    case 1: entry.key = try wire.string() ?? entry.key
+                    case 2: if let value = try wire.message() { entry.values.append(value) }
+                    default: try wire.skip()
                     }
                 }
-                entries.append(Entry(key: key, value: value, order: order))
+                entries.append(entry)
             }
             let bytes = self.bytes
             entries.sort { a, b in
-                let left = bytes.slice(a.key), right = bytes.slice(b.key)
-                if left.elementsEqual(right) { return a.order < b.order }
-                return left.lexicographicallyPrecedes(right)
+                switch Self.compare(bytes.slice(a.key), bytes.slice(b.key)) {
+                case .orderedSame: a.order < b.order
+                case .orderedAscending: true
+                case .orderedDescending: false
+                }
             }
             var unique: [Entry] = []
             unique.reserveCapacity(entries.count)
+            var unused: [UInt8] = []
             for entry in entries {
-                if let last = unique.last, bytes.slice(last.key).elementsEqual(bytes.slice(entry.key)) {
-                    unique[unique.count - 1] = entry
+                if let last = unique.last, Self.compare(bytes.slice(last.key), bytes.slice(entry.key)) == .orderedSame {
+                    // A dictionary keeps the first key and the last value.
+                    try writeValue(last.values, into: &unused)
+                    unique[unique.count - 1].values = entry.values
                 } else {
                     unique.append(entry)
                 }
@@ -397,125 +429,98 @@ enum OTLPSpanRows {
             return unique
         }
 
-        /// Checks an `AnyValue` (and what it holds) before anything of it is written.
-        private func checkValue(_ range: Range<Int>, depth: Int) throws {
-            guard depth <= maxDepth else { throw WireError.tooDeep }
-            var wire = Wire(bytes, range)
-            while let (number, type) = try wire.field() {
-                switch number {
-                case 1: try wire.expect(type, is: wireBytes); try checkUTF8(try wire.bytesField())
-                case 2, 3: try wire.expect(type, is: wireVarint); _ = try wire.varint()
-                case 4: try wire.expect(type, is: wireFixed64); _ = try wire.fixed64()
-                case 5:
-                    try wire.expect(type, is: wireBytes)
-                    var values = Wire(bytes, try wire.bytesField())
-                    while let (field, fieldType) = try values.field() {
-                        if field == 1 {
-                            try values.expect(fieldType, is: wireBytes)
-                            try checkValue(try values.bytesField(), depth: depth + 2)
-                        } else {
-                            try values.skip(fieldType, number: field)
-                        }
-                    }
-                case 6:
-                    try wire.expect(type, is: wireBytes)
-                    var list = Wire(bytes, try wire.bytesField())
-                    var pairs: [Range<Int>] = []
-                    while let (field, fieldType) = try list.field() {
-                        if field == 1 {
-                            try list.expect(fieldType, is: wireBytes)
-                            pairs.append(try list.bytesField())
-                        } else {
-                            try list.skip(fieldType, number: field)
-                        }
-                    }
-                    _ = try entries(pairs, depth: depth + 2)
-                case 7: try wire.expect(type, is: wireBytes); _ = try wire.bytesField()
-                default: try wire.skip(type, number: number)
-                }
+        /// Keys in the order and sameness of Swift's strings, which sort and tell apart the
+        /// attributes of a `Span`: byte order for ASCII, Unicode's canonical equivalence otherwise.
+        private static func compare(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> ComparisonResult {
+            if left.allSatisfy({ $0 < 0x80 }) && right.allSatisfy({ $0 < 0x80 }) {
+                if left.elementsEqual(right) { return .orderedSame }
+                return left.lexicographicallyPrecedes(right) ? .orderedAscending : .orderedDescending
             }
+            let a = String(decoding: left, as: UTF8.self), b = String(decoding: right, as: UTF8.self)
+            return a == b ? .orderedSame : a < b ? .orderedAscending : .orderedDescending
         }
 
-        /// `{"key":value,…}` of checked entries.
-        private func writeMap(_ entries: [Entry], into out: inout [UInt8]) {
+        /// `{"key":value,…}` of sorted entries.
+        private func writeMap(_ entries: [Entry], into out: inout [UInt8]) throws {
             out.append(UInt8(ascii: "{"))
             for (index, entry) in entries.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 SpanJSON.string(utf8: bytes.slice(entry.key), into: &out)
                 out.append(UInt8(ascii: ":"))
-                writeValue(entry.value, into: &out)
+                try writeValue(entry.values, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
 
-        /// An `AnyValue` already checked, in its OTLP/JSON shape; the last of its cases set wins,
-        /// and none is an empty string.
-        private func writeValue(_ range: Range<Int>?, into out: inout [UInt8]) {
-            var chosen: (number: Int, range: Range<Int>, scalar: UInt64)?
-            if let range {
-                var wire = Wire(bytes, range)
-                // Checked already: nothing here throws.
-                while let (number, type) = try? wire.field() {
+        /// An `AnyValue` given once or more, merged: the last case set wins, and lists given more
+        /// than once in a row add up. None set is an empty string.
+        private func writeValue(_ occurrences: [Wire], into out: inout [UInt8]) throws {
+            var chosen = 0
+            var scalar: UInt64 = 0
+            var text = 0..<0
+            var lists: [Wire] = []
+            for occurrence in occurrences {
+                var wire = occurrence
+                while let number = try wire.field() {
                     switch number {
-                    case 1, 5, 6, 7: if let field = try? wire.bytesField() { chosen = (number, field, 0) }
-                    case 2, 3: if let value = try? wire.varint() { chosen = (number, 0..<0, value) }
-                    case 4: if let value = try? wire.fixed64() { chosen = (number, 0..<0, value) }
-                    default: try? wire.skip(type, number: number)
+                    case 1: if let field = try wire.string() { (chosen, text) = (1, field) }
+                    case 2, 3: if let value = try wire.varint() { (chosen, scalar) = (number, value) }
+                    case 4: if let value = try wire.fixed64() { (chosen, scalar) = (4, value) }
+                    case 7: if let field = try wire.bytesField() { (chosen, text) = (7, field) }
+                    case 5, 6:
+                        guard let list = try wire.message() else { continue }
+                        if chosen != number { lists = [] }
+                        chosen = number
+                        lists.append(list)
+                    default: try wire.skip()
                     }
                 }
             }
-            guard let chosen else {
-                SpanJSON.stringValue(UnsafeRawBufferPointer(start: nil, count: 0), into: &out)
-                return
-            }
-            switch chosen.number {
-            case 1: SpanJSON.stringValue(bytes.slice(chosen.range), into: &out)
-            case 2: SpanJSON.boolValue(chosen.scalar != 0, into: &out)
-            case 3: SpanJSON.intValue(Int64(bitPattern: chosen.scalar), into: &out)
-            case 4: SpanJSON.doubleValue(Double(bitPattern: chosen.scalar), into: &out)
-            case 7: SpanJSON.bytesValue(bytes.slice(chosen.range), into: &out)
+            switch chosen {
+            case 2: SpanJSON.boolValue(scalar != 0, into: &out)
+            case 3: SpanJSON.intValue(Int64(bitPattern: scalar), into: &out)
+            case 4: SpanJSON.doubleValue(Double(bitPattern: scalar), into: &out)
+            case 7: SpanJSON.bytesValue(bytes.slice(text), into: &out)
             case 5:
+                // ArrayValue: its `values`.
                 out += SpanJSON.arrayStart
-                var values = Wire(bytes, chosen.range)
                 var first = true
-                while let (number, type) = try? values.field() {
-                    guard number == 1, let value = try? values.bytesField() else {
-                        try? values.skip(type, number: number)
-                        continue
+                for list in lists {
+                    var wire = list
+                    while let number = try wire.field() {
+                        guard number == 1 else {
+                            try wire.skip()
+                            continue
+                        }
+                        guard let value = try wire.message() else { continue }
+                        if !first { out.append(UInt8(ascii: ",")) }
+                        first = false
+                        try writeValue([value], into: &out)
                     }
-                    if !first { out.append(UInt8(ascii: ",")) }
-                    first = false
-                    writeValue(value, into: &out)
                 }
                 out += SpanJSON.listEnd
-            default:
-                out += SpanJSON.mapStart
-                var list = Wire(bytes, chosen.range)
-                var pairs: [Range<Int>] = []
-                while let (number, type) = try? list.field() {
-                    if number == 1, let pair = try? list.bytesField() { pairs.append(pair) } else { try? list.skip(type, number: number) }
+            case 6:
+                // KeyValueList: its `values`, a map like attributes.
+                var pairs: [Wire] = []
+                for list in lists {
+                    var wire = list
+                    while let number = try wire.field() {
+                        if number == 1, let pair = try wire.message() { pairs.append(pair) } else if number != 1 { try wire.skip() }
+                    }
                 }
-                for (index, entry) in ((try? entries(pairs, depth: 0)) ?? []).enumerated() {
+                out += SpanJSON.mapStart
+                for (index, entry) in try entries(pairs).enumerated() {
                     if index > 0 { out.append(UInt8(ascii: ",")) }
                     SpanJSON.mapEntryStart(into: &out)
                     SpanJSON.string(utf8: bytes.slice(entry.key), into: &out)
                     out += SpanJSON.mapEntryValue
-                    writeValue(entry.value, into: &out)
+                    try writeValue(entry.values, into: &out)
                     out.append(UInt8(ascii: "}"))
                 }
                 out += SpanJSON.listEnd
+            default: SpanJSON.stringValue(bytes.slice(text), into: &out)
             }
         }
-
-        private func checkUTF8(_ range: Range<Int>) throws {
-            let text = bytes.slice(range)
-            if text.allSatisfy({ $0 < 0x80 }) { return }
-            guard String(validating: text, as: UTF8.self) != nil else { throw WireError.invalidUTF8 }
-        }
-
-        private func isZero(_ range: Range<Int>) -> Bool { bytes.slice(range).allSatisfy { $0 == 0 } }
-
-        private func integer(_ range: Range<Int>) -> UInt64 { UInt64(bigEndianBytes: bytes.slice(range)) }
     }
 }
 
