@@ -23,7 +23,7 @@ import TestSupport
         let results = try await withThrowingTaskGroup(of: SpanWriteResult.self) { group in
             for (index, batch) in batches.enumerated() {
                 let samples = [Sample("queue.depth", Double(index), labels: ["request": "\(index)"], time: Date())]
-                group.addTask { try await queue.commit(spans: batch, samples: samples) }
+                group.addTask { try await queue.commit(spans: SpanBatch(batch), samples: samples) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -31,10 +31,10 @@ import TestSupport
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM spans") } == 1000)
         #expect(try MetricStore(store).latest(name: "queue.depth").count == 20)
         // The same spans again: duplicates, stored once.
-        #expect(try await queue.commit(spans: batches[3], samples: []) == SpanWriteResult(stored: 0, duplicates: 50))
+        #expect(try await queue.commit(spans: SpanBatch(batches[3]), samples: []) == SpanWriteResult(stored: 0, duplicates: 50))
         #expect(queue.depth == 0)
         queue.close()
-        await #expect(throws: BlackholeError.self) { try await queue.commit(spans: spans(1), samples: []) }
+        await #expect(throws: BlackholeError.self) { try await queue.commit(spans: SpanBatch(spans(1)), samples: []) }
     }
 
     @Test func aFullQueueRefusesAtOnceAndCommitsWhatItTook() async throws {
@@ -42,9 +42,9 @@ import TestSupport
         let queue = CommitQueue(store: store, capacity: 100)
         // Another process holds the write lock: the writer waits, and what it took waits with it.
         let lock = try DatabaseLock(dir.file("t.db"))
-        let first = Task { try await queue.commit(spans: spans(80), samples: []) }
+        let first = Task { try await queue.commit(spans: SpanBatch(spans(80)), samples: []) }
         while queue.depth < 80 { try await Task.sleep(for: .milliseconds(10)) }
-        await #expect(throws: CommitQueue.Full.self) { try await queue.commit(spans: spans(30), samples: []) }
+        await #expect(throws: CommitQueue.Full.self) { try await queue.commit(spans: SpanBatch(spans(30)), samples: []) }
         lock.release()
         #expect(try await first.value.stored == 80)
         #expect(queue.depth == 0)

@@ -46,12 +46,11 @@ public final class CommitQueue: @unchecked Sendable {
 
     /// Commits `spans` and `samples` and returns once they are; throws `Full` at once when too
     /// much is waiting (a request alone in the queue is always taken, whatever its size).
-    public func commit(spans: [Span], samples: [Sample]) async throws -> SpanWriteResult {
-        // The stored rows are made here, on the request's own task: requests prepare in parallel.
-        let prepared = SpanBatch(spans)
-        guard !prepared.isEmpty || !samples.isEmpty else { return SpanWriteResult() }
+    /// The batch is made on the request's own task, so requests prepare their rows in parallel.
+    public func commit(spans: SpanBatch, samples: [Sample]) async throws -> SpanWriteResult {
+        guard !spans.isEmpty || !samples.isEmpty else { return SpanWriteResult() }
         return try await withCheckedThrowingContinuation { continuation in
-            let entry = Entry(spans: prepared, samples: samples, continuation: continuation)
+            let entry = Entry(spans: spans, samples: samples, continuation: continuation)
             condition.lock()
             if closed {
                 condition.unlock()

@@ -91,15 +91,23 @@ public struct OTLPReceiver: Sendable {
             body = inflated
         }
         var receipt = OTLPReceipt()
-        var spans: [Span] = []
+        var spans = SpanBatch()
+        // What is passed upstream, when forwarding: the spans taken.
+        var forwarded: [Span] = []
         var samples: [Sample] = []
         do {
             switch signal {
+            case .traces where encoding == .protobuf && !forwarding:
+                // Straight into stored rows, as `ingest` reads files.
+                let outcome = try OTLPSpanRows.decode(body, sampler: sampler, into: &spans)
+                (receipt.rejected, receipt.problem) = (outcome.rejected, outcome.firstProblem)
+                receipt.completedTraces = spans.rootTraceIDs
             case .traces:
                 var decoded = encoding == .json ? try OTLPJSON.decodeTraces(body) : try OTLPProtobuf.decodeTraces(body)
                 _ = sampler.apply(to: &decoded.spans)
-                (receipt.rejected, receipt.problem, spans) = (decoded.rejected, decoded.firstProblem, decoded.spans)
-                receipt.completedTraces = spans.filter { $0.parentSpanID == nil }.map(\.traceID)
+                (receipt.rejected, receipt.problem, forwarded) = (decoded.rejected, decoded.firstProblem, decoded.spans)
+                spans = SpanBatch(decoded.spans)
+                receipt.completedTraces = spans.rootTraceIDs
             case .metrics:
                 let decoded = try OTLPMetrics.decode(body, json: encoding == .json, receivedAt: clock.now())
                 (receipt.rejected, receipt.problem, samples) = (decoded.rejected, decoded.firstProblem, decoded.samples)
@@ -117,7 +125,7 @@ public struct OTLPReceiver: Sendable {
         }
         if forwarding && receipt.accepted > 0 {
             receipt.forward = switch signal {
-            case .traces: OTLPProtobuf.encodeTraces(spans)
+            case .traces: OTLPProtobuf.encodeTraces(forwarded)
             case .metrics: encoding == .protobuf ? body : try? OTLPMetrics.protobuf(fromJSON: body)
             }
         }

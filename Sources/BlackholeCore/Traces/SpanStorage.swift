@@ -153,6 +153,9 @@ public struct SpanBatch: Sendable {
     public var count: Int { rows.count }
     public var isEmpty: Bool { rows.isEmpty }
 
+    /// The traces whose root span is in the batch.
+    public var rootTraceIDs: [Data] { rows.filter(\.isRoot).map(\.traceID.data) }
+
     /// Adds a span; its ids must have their OTLP lengths (16 and 8 bytes), as decoding checks.
     public mutating func append(_ span: Span) {
         precondition(span.traceID.count == 16 && span.spanID.count == 8 && (span.parentSpanID?.count ?? 8) == 8,
