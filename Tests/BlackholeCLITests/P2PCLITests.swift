@@ -28,7 +28,7 @@ import TestSupport
 
         // One p2p.ping span per probe, under the run's p2p.status span, in the real SQLite file.
         let spans = try sqlite(cli.path("state/blackhole/telemetry.db"),
-                               "SELECT name, count(*) FROM spans GROUP BY name ORDER BY name; SELECT count(DISTINCT trace_id) FROM spans;")
+                               "SELECT name, count(*) FROM spans GROUP BY name ORDER BY name; SELECT count(DISTINCT trace_ref) FROM spans;")
         #expect(spans == "p2p.ping|2\np2p.status|1\n1\n")
 
         let text = try cli.run("p2p", "status")
@@ -124,7 +124,7 @@ import TestSupport
         #expect((metric.json["series"] as? [[String: Any]])?.first?["count"] as? Int == 2)
 
         let discoveries = try sqlite(cli.path("state/blackhole/telemetry.db"), """
-            SELECT s.name, p.name FROM spans s JOIN spans p ON s.parent_span_id = p.span_id AND s.trace_id = p.trace_id
+            SELECT s.name, p.name FROM spans s JOIN spans p ON s.parent_span_id = p.span_id AND s.trace_ref = p.trace_ref
             WHERE p.name = 'p2p.discovery' ORDER BY s.name;
             """)
         #expect(discoveries == """

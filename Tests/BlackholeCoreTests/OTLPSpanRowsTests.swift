@@ -229,6 +229,8 @@ import Testing
         let cases: [(String, Data)] = [
             ("truncated", valid.dropLast()), ("garbage", Data("not protobuf at all".utf8)), ("invalid UTF-8", invalidUTF8),
             ("nested", try request([("s", "s", [nested])]).serializedData()),
+            // Found by FuzzOTLPProtobuf: a field numbered 0 inside an unknown group.
+            ("field 0 in a group", try request(spanEndingWith: field(99, 3, Data([0x00, 0x30]) + field(99, 4, Data())))),
         ]
         for (label, data) in cases {
             var batch = SpanBatch([Span(traceID: Span.newTraceID(), spanID: Span.newSpanID(), parentSpanID: nil, name: "kept",

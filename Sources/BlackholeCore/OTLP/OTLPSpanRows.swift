@@ -73,12 +73,15 @@ enum OTLPSpanRows {
         /// The next field's number; nil at the end.
         mutating func field() throws -> Int? {
             guard position < end else { return nil }
-            let key = try readVarint()
-            type = Int(key & 7)
-            guard type <= fixed32 else { throw WireError.malformed }
-            guard key >> 3 > 0, key >> 3 <= 536_870_911 else { throw WireError.malformed }
-            number = Int(key >> 3)
+            (number, type) = try readKey()
             return number
+        }
+
+        /// A field's number (1 to 2²⁹-1) and wire type (0 to 5).
+        private mutating func readKey() throws -> (number: Int, type: Int) {
+            let key = try readVarint()
+            guard key & 7 <= UInt64(fixed32), key >> 3 > 0, key >> 3 <= 536_870_911 else { throw WireError.malformed }
+            return (Int(key >> 3), Int(key & 7))
         }
 
         /// Whether the field just read has the wire type its definition gives; one that has not is
@@ -131,9 +134,7 @@ enum OTLPSpanRows {
                 guard depth < maxDepth else { throw WireError.tooDeep }
                 while true {
                     guard position < end else { throw WireError.truncated }
-                    let key = try readVarint()
-                    let innerType = Int(key & 7), inner = Int(key >> 3)
-                    guard innerType <= fixed32 else { throw WireError.malformed }
+                    let (inner, innerType) = try readKey()
                     if innerType == endGroup {
                         guard inner == number else { throw WireError.malformed }
                         return
