@@ -229,8 +229,11 @@ import Testing
         let cases: [(String, Data)] = [
             ("truncated", valid.dropLast()), ("garbage", Data("not protobuf at all".utf8)), ("invalid UTF-8", invalidUTF8),
             ("nested", try request([("s", "s", [nested])]).serializedData()),
-            // Found by FuzzOTLPProtobuf: a field numbered 0 inside an unknown group.
+            // Found by FuzzOTLPProtobuf: a field numbered 0 inside an unknown group; a truncated
+            // list value that a later value of the same attribute replaces.
             ("field 0 in a group", try request(spanEndingWith: field(99, 3, Data([0x00, 0x30]) + field(99, 4, Data())))),
+            ("replaced truncated list", try request(spanEndingWith: field(9, 2, field(1, 2, Data("n".utf8))
+                + field(2, 2, field(6, 2, Data([0x0A, 0x0C, 0x0A, 0x04]) + Data("deep".utf8) + Data([0x12, 0x02])) + field(3, 0, Data([1])))))),
         ]
         for (label, data) in cases {
             var batch = SpanBatch([Span(traceID: Span.newTraceID(), spanID: Span.newSpanID(), parentSpanID: nil, name: "kept",

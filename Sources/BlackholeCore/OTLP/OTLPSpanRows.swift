@@ -454,63 +454,76 @@ enum OTLPSpanRows {
         }
 
         /// An `AnyValue` given once or more, merged: the last case set wins, and lists given more
-        /// than once in a row add up. None set is an empty string.
+        /// than once in a row add up. None set is an empty string. A list replaced by a later case
+        /// is still checked, as the generated code reads it before it is replaced.
         private func writeValue(_ occurrences: [Wire], into out: inout [UInt8]) throws {
             var chosen = 0
             var scalar: UInt64 = 0
             var text = 0..<0
             var lists: [Wire] = []
+            var replaced: [(number: Int, lists: [Wire])] = []
+            func choose(_ number: Int) {
+                if chosen != number && !lists.isEmpty {
+                    replaced.append((chosen, lists))
+                    lists = []
+                }
+                chosen = number
+            }
             for occurrence in occurrences {
                 var wire = occurrence
                 while let number = try wire.field() {
                     switch number {
-                    case 1: if let field = try wire.string() { (chosen, text) = (1, field) }
-                    case 2, 3: if let value = try wire.varint() { (chosen, scalar) = (number, value) }
-                    case 4: if let value = try wire.fixed64() { (chosen, scalar) = (4, value) }
-                    case 7: if let field = try wire.bytesField() { (chosen, text) = (7, field) }
+                    case 1, 7:
+                        guard let field = number == 1 ? try wire.string() : try wire.bytesField() else { continue }
+                        choose(number)
+                        text = field
+                    case 2, 3:
+                        guard let value = try wire.varint() else { continue }
+                        choose(number)
+                        scalar = value
+                    case 4:
+                        guard let value = try wire.fixed64() else { continue }
+                        choose(number)
+                        scalar = value
                     case 5, 6:
                         guard let list = try wire.message() else { continue }
-                        if chosen != number { lists = [] }
-                        chosen = number
+                        choose(number)
                         lists.append(list)
                     default: try wire.skip()
                     }
                 }
             }
+            var unused: [UInt8] = []
+            for list in replaced { try writeList(list.number, list.lists, into: &unused) }
             switch chosen {
             case 2: SpanJSON.boolValue(scalar != 0, into: &out)
             case 3: SpanJSON.intValue(Int64(bitPattern: scalar), into: &out)
             case 4: SpanJSON.doubleValue(Double(bitPattern: scalar), into: &out)
             case 7: SpanJSON.bytesValue(bytes.slice(text), into: &out)
-            case 5:
-                // ArrayValue: its `values`.
+            case 5, 6: try writeList(chosen, lists, into: &out)
+            default: SpanJSON.stringValue(bytes.slice(text), into: &out)
+            }
+        }
+
+        /// An `ArrayValue` (field 5 of `AnyValue`) or `KeyValueList` (6), given once or more.
+        private func writeList(_ number: Int, _ lists: [Wire], into out: inout [UInt8]) throws {
+            var values: [Wire] = []
+            for list in lists {
+                var wire = list
+                while let field = try wire.field() {
+                    if field == 1, let value = try wire.message() { values.append(value) } else if field != 1 { try wire.skip() }
+                }
+            }
+            if number == 5 {
                 out += SpanJSON.arrayStart
-                var first = true
-                for list in lists {
-                    var wire = list
-                    while let number = try wire.field() {
-                        guard number == 1 else {
-                            try wire.skip()
-                            continue
-                        }
-                        guard let value = try wire.message() else { continue }
-                        if !first { out.append(UInt8(ascii: ",")) }
-                        first = false
-                        try writeValue([value], into: &out)
-                    }
+                for (index, value) in values.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    try writeValue([value], into: &out)
                 }
-                out += SpanJSON.listEnd
-            case 6:
-                // KeyValueList: its `values`, a map like attributes.
-                var pairs: [Wire] = []
-                for list in lists {
-                    var wire = list
-                    while let number = try wire.field() {
-                        if number == 1, let pair = try wire.message() { pairs.append(pair) } else if number != 1 { try wire.skip() }
-                    }
-                }
+            } else {
+                // A map like attributes.
                 out += SpanJSON.mapStart
-                for (index, entry) in try entries(pairs).enumerated() {
+                for (index, entry) in try entries(values).enumerated() {
                     if index > 0 { out.append(UInt8(ascii: ",")) }
                     SpanJSON.mapEntryStart(into: &out)
                     SpanJSON.string(utf8: bytes.slice(entry.key), into: &out)
@@ -518,9 +531,8 @@ enum OTLPSpanRows {
                     try writeValue(entry.values, into: &out)
                     out.append(UInt8(ascii: "}"))
                 }
-                out += SpanJSON.listEnd
-            default: SpanJSON.stringValue(bytes.slice(text), into: &out)
             }
+            out += SpanJSON.listEnd
         }
     }
 }
