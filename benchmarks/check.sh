@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # The cost of one `blackhole telemetry check` with 10 services and 10 rules on loopback, beside
 # ten runs of Debian's check_http (monitoring-plugins-basic) against the same services, in one
-# hyperfine run. Release build. Prints hyperfine's table (wall time, user and system CPU).
+# hyperfine run. Release build, or the binary given: benchmarks/check.sh [BINARY]. Prints
+# hyperfine's table (wall time, user and system CPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 scripts/install-deps
-swift build -c release --product blackhole >/dev/null
-bin=$PWD/.build/release/blackhole
+if [ $# -ge 1 ]; then
+  bin=$(realpath "$1")
+else
+  swift build -c release --product blackhole >/dev/null
+  bin=$PWD/.build/release/blackhole
+fi
 check_http=/usr/lib/nagios/plugins/check_http
 
 work=$(mktemp -d)

@@ -130,29 +130,6 @@ extension SpanStore {
                 """)
             try statement.setArguments(StatementArguments(window.arguments))
             let handle = statement.sqliteStatement
-            var read: [SpanTiming] = []
-            var traceRefs: [Int64] = [], origins: [Int64] = [], rowids: [Int64] = [], names: [String] = []
-            while true {
-                let step = sqlite3_step(handle)
-                if step == SQLITE_DONE { break }
-                guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
-                traceRefs.append(sqlite3_column_int64(handle, 0))
-                origins.append(sqlite3_column_int64(handle, 3))
-                names.append(Self.text(handle, 4))
-                rowids.append(sqlite3_column_int64(handle, 9))
-                read.append(SpanTiming(
-                    spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: 0,
-                    kind: Span.Kind(rawValue: Int(sqlite3_column_int(handle, 8))) ?? .unspecified,
-                    error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
-                    start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
-            }
-            // In order of start (then of writing), however read: traces and operations are
-            // numbered in the order they are first met.
-            var order = Array(read.indices)
-            if window.byRowid { order.sort { (read[$0].start, rowids[$0]) < (read[$1].start, rowids[$1]) } }
-
-            let traceStatement = try db.makeStatement(sql: "SELECT trace_id FROM traces WHERE id = ?")
-            let findTrace = traceStatement.sqliteStatement
             // Each origin's service as one index among the distinct services.
             var serviceOfOrigin: [Int64: Int] = [:]
             var services: [String] = []
@@ -163,31 +140,73 @@ extension SpanStore {
                     return services.count - 1
                 }()
             }
-            var timings = SpanTimings()
-            var traceOfSpan = [Int32](repeating: 0, count: read.count)
+            // Traces and operations are first numbered as read: a trace's spans are mostly read
+            // together, and a service has a few operations, whose names are compared as bytes.
+            var read: [SpanTiming] = []
+            var rowids: [Int64] = []
+            var traceOfSpan: [Int32] = []
+            var traceRefs: [Int64] = []
             var traceIndex: [Int64: Int32] = [:]
-            var operationIndex: [Int: [String: Int32]] = [:]
-            for index in order {
-                let traceRef = traceRefs[index]
-                if let known = traceIndex[traceRef] {
-                    traceOfSpan[index] = known
+            var operations: [(service: Int, name: [UInt8])] = []
+            var operationsOfService: [Int: [Int32]] = [:]
+            var lastOrigin: (id: Int64, service: Int) = (-1, 0)
+            var lastTrace: (ref: Int64, index: Int32) = (-1, 0)
+            while true {
+                let step = sqlite3_step(handle)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
+                let traceRef = sqlite3_column_int64(handle, 0)
+                if traceRef == lastTrace.ref {
+                    traceOfSpan.append(lastTrace.index)
                 } else {
-                    traceOfSpan[index] = Int32(timings.traceIDs.count)
-                    traceIndex[traceRef] = traceOfSpan[index]
+                    let index = traceIndex[traceRef] ?? {
+                        traceIndex[traceRef] = Int32(traceRefs.count)
+                        traceRefs.append(traceRef)
+                        return Int32(traceRefs.count - 1)
+                    }()
+                    traceOfSpan.append(index)
+                    lastTrace = (traceRef, index)
+                }
+                let origin = sqlite3_column_int64(handle, 3)
+                if origin != lastOrigin.id { lastOrigin = (origin, serviceOfOrigin[origin] ?? 0) }
+                let name = UnsafeRawBufferPointer(start: sqlite3_column_text(handle, 4), count: Int(sqlite3_column_bytes(handle, 4)))
+                let operation = operationsOfService[lastOrigin.service]?.first { operations[Int($0)].name.elementsEqual(name) } ?? {
+                    operations.append((lastOrigin.service, Array(name)))
+                    operationsOfService[lastOrigin.service, default: []].append(Int32(operations.count - 1))
+                    return Int32(operations.count - 1)
+                }()
+                rowids.append(sqlite3_column_int64(handle, 9))
+                read.append(SpanTiming(
+                    spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: operation,
+                    kind: Span.Kind(rawValue: Int(sqlite3_column_int(handle, 8))) ?? .unspecified,
+                    error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
+                    start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
+            }
+            // Then renumbered in order of start (then of writing), however they were read.
+            var order = Array(read.indices)
+            if window.byRowid { order.sort { (read[$0].start, rowids[$0]) < (read[$1].start, rowids[$1]) } }
+            let traceStatement = try db.makeStatement(sql: "SELECT trace_id FROM traces WHERE id = ?")
+            let findTrace = traceStatement.sqliteStatement
+            var timings = SpanTimings()
+            var traceNumber = [Int32](repeating: -1, count: traceRefs.count)
+            var operationNumber = [Int32](repeating: -1, count: operations.count)
+            for index in order {
+                let trace = Int(traceOfSpan[index])
+                if traceNumber[trace] < 0 {
+                    traceNumber[trace] = Int32(timings.traceIDs.count)
                     sqlite3_reset(findTrace)
-                    sqlite3_bind_int64(findTrace, 1, traceRef)
+                    sqlite3_bind_int64(findTrace, 1, traceRefs[trace])
                     let found = sqlite3_step(findTrace) == SQLITE_ROW ? sqlite3_column_blob(findTrace, 0) : nil
                     timings.traceIDs.append(found.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(findTrace, 0))) } ?? Data())
                 }
-                let service = serviceOfOrigin[origins[index]] ?? 0
-                let name = names[index]
-                if let known = operationIndex[service]?[name] {
-                    read[index].operation = known
-                } else {
-                    read[index].operation = Int32(timings.operations.count)
-                    timings.operations.append((services.isEmpty ? "" : services[service], name))
-                    operationIndex[service, default: [:]][name] = read[index].operation
+                traceOfSpan[index] = traceNumber[trace]
+                let operation = Int(read[index].operation)
+                if operationNumber[operation] < 0 {
+                    operationNumber[operation] = Int32(timings.operations.count)
+                    let (service, name) = operations[operation]
+                    timings.operations.append((services.isEmpty ? "" : services[service], String(decoding: name, as: UTF8.self)))
                 }
+                read[index].operation = operationNumber[operation]
             }
             // A counting sort by trace: each trace's spans become one contiguous range.
             var offsets = [Int](repeating: 0, count: timings.traceIDs.count + 1)
@@ -214,10 +233,6 @@ extension SpanStore {
         return bytes.loadUnaligned(as: UInt64.self)
     }
 
-    private static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
-        return String(cString: bytes)
-    }
 
     static func nanos(_ date: Date) -> Int64 { Span.nanoseconds(date.timeIntervalSince1970) }
 
