@@ -204,18 +204,25 @@ enum OTLPSpanRows {
             }
         }
 
-        private mutating func resourceSpans(_ message: Wire, index: Int, into batch: inout SpanBatch) throws {
+        /// `ResourceSpans` and `ScopeSpans` alike: what they are about (field 1, the resource or
+        /// scope, read into `head`), what they hold (2), and a schema URL (3).
+        private func group(_ message: Wire, head: inout some SwiftProtobuf.Message) throws -> [Wire] {
             var wire = message
-            var resource = OTLPResource()
-            var scopes: [Wire] = []
+            var members: [Wire] = []
             while let number = try wire.field() {
                 switch number {
-                case 1: if let field = try wire.bytesField() { try merge(&resource, field, depth: wire.depth + 1) }
-                case 2: if let scope = try wire.message() { scopes.append(scope) }
+                case 1: if let field = try wire.bytesField() { try merge(&head, field, depth: wire.depth + 1) }
+                case 2: if let member = try wire.message() { members.append(member) }
                 case 3: _ = try wire.string()
                 default: try wire.skip()
                 }
             }
+            return members
+        }
+
+        private mutating func resourceSpans(_ message: Wire, index: Int, into batch: inout SpanBatch) throws {
+            var resource = OTLPResource()
+            let scopes = try group(message, head: &resource)
             let attributes = OTLPProtobuf.attributes(resource.attributes)
             for (scopeIndex, scope) in scopes.enumerated() {
                 try scopeSpans(scope, resource: attributes, path: "resourceSpans[\(index)].scopeSpans[\(scopeIndex)]", into: &batch)
@@ -223,17 +230,8 @@ enum OTLPSpanRows {
         }
 
         private mutating func scopeSpans(_ message: Wire, resource: Attributes, path: String, into batch: inout SpanBatch) throws {
-            var wire = message
             var scope = OTLPInstrumentationScope()
-            var spans: [Wire] = []
-            while let number = try wire.field() {
-                switch number {
-                case 1: if let field = try wire.bytesField() { try merge(&scope, field, depth: wire.depth + 1) }
-                case 2: if let span = try wire.message() { spans.append(span) }
-                case 3: _ = try wire.string()
-                default: try wire.skip()
-                }
-            }
+            let spans = try group(message, head: &scope)
             let origin = SpanOrigin(resource: resource, scopeName: scope.name, scopeVersion: scope.version,
                                     scopeAttributes: OTLPProtobuf.attributes(scope.attributes))
             var originIndex: Int?
