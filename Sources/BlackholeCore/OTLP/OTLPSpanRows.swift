@@ -292,22 +292,8 @@ enum OTLPSpanRows {
             let nameText = batch.write { $0 += bytes[name] }
             let statusText = batch.write { $0 += bytes[statusMessage] }
             let attributesText = try batch.write { try writeMap(try entries(attributes), into: &$0) }
-            let eventsText: SpanBatch.Text = events.isEmpty ? .absent : try batch.write { out in
-                out.append(UInt8(ascii: "["))
-                for (index, event) in events.enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    try writeEvent(event, into: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            }
-            let linksText: SpanBatch.Text = links.isEmpty ? .absent : try batch.write { out in
-                out.append(UInt8(ascii: "["))
-                for (index, link) in links.enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    try writeLink(link, into: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            }
+            let eventsText = try writeArray(events, into: &batch, writeEvent)
+            let linksText = try writeArray(links, into: &batch, writeLink)
 
             let problem: String? =
                 if traceID.count != 16 || bytes.slice(traceID).allSatisfy({ $0 == 0 }) {
@@ -345,6 +331,20 @@ enum OTLPSpanRows {
                 startNanos: start, endNanos: end, name: nameText, statusMessage: statusText, attributes: attributesText,
                 events: eventsText, links: linksText))
             outcome.accepted += 1
+        }
+
+        /// A JSON array of what `write` makes of each message; none (NULL) for no messages.
+        private func writeArray(_ messages: [Wire], into batch: inout SpanBatch,
+                                _ write: (Wire, inout [UInt8]) throws -> Void) throws -> SpanBatch.Text {
+            guard !messages.isEmpty else { return .absent }
+            return try batch.write { out in
+                out.append(UInt8(ascii: "["))
+                for (index, message) in messages.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    try write(message, &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
         }
 
         /// `{"time_unix_nano":"N","name":…,"attributes":{…}}` of an `Event`.
