@@ -16,7 +16,7 @@ import Testing
             let origin = batch.origins[row.origin]
             let ids = Data(batch.text[row.ids..<row.ids + (row.isRoot ? 24 : 32)])
             #expect(ids.prefix(16) == row.traceID.data)
-            return [ids.hex, batch.services[row.origin],
+            return [ids.hex, origin.service,
                     SpanJSON.attributes(origin.resource), origin.scopeName, origin.scopeVersion, SpanJSON.attributes(origin.scopeAttributes),
                     row.kind.name, row.statusCode.name, "\(row.startNanos)", "\(row.endNanos)", text(row.name), text(row.statusMessage),
                     text(row.attributes), text(row.events), text(row.links)].joined(separator: " | ")

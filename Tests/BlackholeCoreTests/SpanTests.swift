@@ -69,6 +69,23 @@ import Testing
         #expect(try spans.timings(since: start, until: start + 10).operations.map(\.service).sorted() == ["gateway", "storage"])
     }
 
+    /// A span read while its origin is gone (retention removes both, origins last) is counted
+    /// under `unknown_service`, not under another origin's service.
+    @Test func aSpanWhoseOriginIsGoneIsNobodys() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("t.db"))
+        let spans = SpanStore(store)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        func span(_ service: String) -> Span {
+            Span(traceID: Span.newTraceID(), spanID: Span.newSpanID(), parentSpanID: nil, name: "op", start: start, end: start + 1,
+                 service: service)
+        }
+        try spans.write([span("gateway"), span("storage")])
+        try store.write { db in try db.execute(sql: "DELETE FROM span_origins WHERE service = 'storage'") }
+        let services = try spans.timings(since: start, until: start + 10).operations.map(\.service).sorted()
+        #expect(services == ["gateway", "unknown_service"])
+    }
+
     @Test func attributeValuesUseOTLPJSON() throws {
         let encoded = String(decoding: try JSONEncoder().encode(AttributeValue.int(42)), as: UTF8.self)
         #expect(encoded == #"{"intValue":"42"}"#)

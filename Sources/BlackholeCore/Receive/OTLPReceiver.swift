@@ -101,13 +101,11 @@ public struct OTLPReceiver: Sendable {
                 // Straight into stored rows, as `ingest` reads files.
                 let outcome = try OTLPSpanRows.decode(body, sampler: sampler, into: &spans)
                 (receipt.rejected, receipt.problem) = (outcome.rejected, outcome.firstProblem)
-                receipt.completedTraces = spans.rootTraceIDs
             case .traces:
                 var decoded = encoding == .json ? try OTLPJSON.decodeTraces(body) : try OTLPProtobuf.decodeTraces(body)
                 _ = sampler.apply(to: &decoded.spans)
                 (receipt.rejected, receipt.problem, forwarded) = (decoded.rejected, decoded.firstProblem, decoded.spans)
                 spans = SpanBatch(decoded.spans)
-                receipt.completedTraces = spans.rootTraceIDs
             case .metrics:
                 let decoded = try OTLPMetrics.decode(body, json: encoding == .json, receivedAt: clock.now())
                 (receipt.rejected, receipt.problem, samples) = (decoded.rejected, decoded.firstProblem, decoded.samples)
@@ -115,6 +113,7 @@ public struct OTLPReceiver: Sendable {
         } catch {
             throw .undecodable(BlackholeError.line(error))
         }
+        receipt.completedTraces = spans.rootTraceIDs
         do {
             _ = try await queue.commit(spans: spans, samples: samples)
             receipt.accepted = spans.count + samples.count

@@ -104,10 +104,10 @@ public struct SpanFilter: Sendable {
 }
 
 /// Spans ready to store, made where they are decoded (ingestion's decoding thread, each request's
-/// task in serve) so that the one writer only binds and inserts. Ids are integers; every span's
-/// text (name, status message, and attributes, events and links in the OTLP/JSON shapes blackhole
-/// keeps) lies in one byte buffer; each distinct origin is listed once. A row holds no reference,
-/// so a batch of thousands of spans is freed by freeing three arrays.
+/// task in serve) so that the one writer only binds and inserts. Every span's ids and text (name,
+/// status message, and attributes, events and links as `SpanJSON` writes them) lie in one byte
+/// buffer; each distinct origin is listed once. A row holds no reference, so a batch of thousands
+/// of spans is freed by freeing a few arrays.
 public struct SpanBatch: Sendable {
     /// A slice of `text`; `count` -1 for none (NULL).
     struct Text {
@@ -139,8 +139,6 @@ public struct SpanBatch: Sendable {
     private(set) var rows: [Row] = []
     private(set) var text: [UInt8] = []
     private(set) var origins: [SpanOrigin] = []
-    /// The service of each origin.
-    private(set) var services: [String] = []
     private var originIndex: [SpanOrigin: Int] = [:]
 
     public init() {}
@@ -190,7 +188,6 @@ public struct SpanBatch: Sendable {
         rows.removeAll(keepingCapacity: true)
         text.removeAll(keepingCapacity: true)
         origins.removeAll(keepingCapacity: true)
-        services.removeAll(keepingCapacity: true)
         originIndex.removeAll(keepingCapacity: true)
     }
 
@@ -222,7 +219,6 @@ public struct SpanBatch: Sendable {
         text.removeSubrange(mark.text...)
         for origin in origins[mark.origins...] { originIndex[origin] = nil }
         origins.removeSubrange(mark.origins...)
-        services.removeSubrange(mark.origins...)
     }
 
     mutating func index(of origin: SpanOrigin) -> Int {
@@ -231,7 +227,6 @@ public struct SpanBatch: Sendable {
         if let found = originIndex[origin] { return found }
         originIndex[origin] = origins.count
         origins.append(origin)
-        services.append(origin.service)
         return origins.count - 1
     }
 }

@@ -216,7 +216,7 @@ struct SpanInsertBatch {
                     continue
                 }
                 result.stored += 1
-                summaries[summary].add(row, origin: originID, name: row.name, in: text)
+                summaries[summary].add(row, origin: originID, in: text)
                 latest[row.origin] = max(latest[row.origin], row.startNanos)
             }
         }

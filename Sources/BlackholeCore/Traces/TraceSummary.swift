@@ -66,10 +66,11 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
         private var origins: [Int64] = []
         private var rootOrigin: Int64?
 
-        init(traceRef: Int64 = 0) { self.traceRef = traceRef }
+        init(traceRef: Int64) { self.traceRef = traceRef }
 
-        /// Adds a stored span of a batch, made by the origin with that `span_origins.id`.
-        mutating func add(_ row: SpanBatch.Row, origin: Int64, name: SpanBatch.Text, in text: UnsafeBufferPointer<UInt8>) {
+        /// Adds a stored span of a batch (its text in `text`), made by the origin with that
+        /// `span_origins.id`.
+        mutating func add(_ row: SpanBatch.Row, origin: Int64, in text: UnsafeBufferPointer<UInt8>) {
             startNanos = min(startNanos, row.startNanos)
             endNanos = max(endNanos, row.endNanos)
             spanCount += 1
@@ -79,7 +80,8 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
             if (isRoot && !hasRoot) || (isRoot == hasRoot && row.startNanos < rootStart) {
                 hasRoot = isRoot
                 rootOrigin = origin
-                rootName = String(decoding: UnsafeBufferPointer(rebasing: text[name.start..<name.start + name.count]), as: UTF8.self)
+                rootName = String(decoding: UnsafeBufferPointer(rebasing: text[row.name.start..<row.name.start + row.name.count]),
+                                  as: UTF8.self)
                 rootStart = row.startNanos
             }
         }
