@@ -63,9 +63,6 @@ import Testing
         #expect(latest == ["gateway": Int64(root.startNanos), "storage": Int64(child.startNanos)])
         let spans = SpanStore(store)
         #expect(try spans.trace(trace) == [root, child])
-        var filter = SpanFilter(since: start, until: start + 10)
-        filter.service = "storage"
-        #expect(try spans.spans(filter) == [child])
         #expect(try spans.timings(since: start, until: start + 10).operations.map(\.service).sorted() == ["gateway", "storage"])
     }
 
@@ -84,6 +81,38 @@ import Testing
         try store.write { db in try db.execute(sql: "DELETE FROM span_origins WHERE service = 'storage'") }
         let services = try spans.timings(since: start, until: start + 10).operations.map(\.service).sorted()
         #expect(services == ["gateway", "unknown_service"])
+    }
+
+    /// A window's spans come out in order of start, by trace of first start, whichever way the
+    /// store reads them: the whole table (a window holding every span), a range of rowids, or
+    /// through the index by start.
+    @Test func aWindowIsInStartOrderHoweverItIsRead() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("t.db"))
+        let spans = SpanStore(store)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        func trace(_ offsets: [Double]) -> [Span] {
+            let traceID = Span.newTraceID()
+            return offsets.map {
+                Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: nil, name: "op\($0)", start: start + $0,
+                     end: start + $0 + 0.5, service: "gateway")
+            }
+        }
+        // Written out of order: the second trace starts before the first.
+        let late = trace([5, 3]), early = trace([1, 4]), last = trace([100])
+        try spans.write(late)
+        try spans.write(early)
+        try spans.write(last)
+        // Every span; rowids 1 to 4 of 5; 1, 2 and 4; 1 and 5, too far apart for a range (the index).
+        for (since, until) in [(start, start + 1000), (start, start + 10), (start + 2, start + 100), (start + 5, start + 101)] {
+            let window = try spans.timings(since: since, until: until)
+            let expected = (late + early + last).filter { $0.start >= since && $0.start < until }
+            #expect(window.spans.map(\.start).sorted() == expected.map { Int64($0.startNanos) }.sorted())
+            let traces = window.traceRanges.map { range in window.spans[range].map(\.start) }
+            #expect(traces.allSatisfy { $0 == $0.sorted() }, "each trace's spans by start")
+            #expect(traces.map { $0[0] } == traces.map { $0[0] }.sorted(), "traces by their first start")
+            #expect(window.traceIDs.first == expected.min { $0.startNanos < $1.startNanos }?.traceID)
+        }
     }
 
     @Test func attributeValuesUseOTLPJSON() throws {

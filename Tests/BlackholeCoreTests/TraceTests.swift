@@ -65,7 +65,15 @@ private struct TraceBuilder {
         let found = try issues([.p2pDiscoveryTimeout])
         #expect(found.map(\.description) == ["blackhole p2p.discovery.mdns ran 30.5s, over 30s"])
         #expect(found.first?.timestamp == t0 && found.first?.severity == .warning)
-        #expect(try issues([.p2pDiscoveryTimeout], thresholds: [.p2pDiscoveryTimeout: 29]).count == 2)
+        let lower = try issues([.p2pDiscoveryTimeout], thresholds: [.p2pDiscoveryTimeout: 29])
+        #expect(lower.map(\.durationMs) == [30_500, 29_900], "longest first")
+        #expect(try issues([.p2pDiscoveryTimeout], thresholds: [.p2pDiscoveryTimeout: 29], service: "blackhole") == lower)
+        #expect(try issues([.p2pDiscoveryTimeout], service: "storage").isEmpty)
+        // Spans read once by the caller (as `analyze` does for its summary) give the same findings.
+        let window = try spans.timings(since: t0, until: t0 + 3600)
+        let given = try TraceAnalyzer(spans, thresholds: [.p2pDiscoveryTimeout: 29])
+            .detect([.p2pDiscoveryTimeout], since: t0, until: t0 + 3600, spans: window)
+        #expect(given == lower)
     }
 
     @Test func cascadingFailuresCountErrorSpans() throws {
@@ -105,7 +113,8 @@ private struct TraceBuilder {
             written += trace.spans
         }
         try spans.write(written)
-        let result = try TraceAnalyzer(spans, thresholds: [:]).bottlenecks(since: t0, until: t0 + 60)
+        let analyzer = TraceAnalyzer(spans, thresholds: [:])
+        let result = analyzer.bottlenecks(of: try spans.timings(since: t0, until: t0 + 60))
         #expect(result.spanCount == 40)
         let byName = Dictionary(uniqueKeysWithValues: result.operations.map { ($0.operation, $0) })
         #expect(result.operations.first?.operation == "lookup", "identity's lookup has the most self time: \(result.operations)")
@@ -124,7 +133,7 @@ private struct TraceBuilder {
         #expect(path.steps.map(\.operation) == ["GET /files", "lookup"])
         #expect(result.criticalPaths.count == 3)
 
-        let storageOnly = try TraceAnalyzer(spans, thresholds: [:]).bottlenecks(since: t0, until: t0 + 60, service: "storage")
+        let storageOnly = analyzer.bottlenecks(of: try spans.timings(since: t0, until: t0 + 60), service: "storage")
         #expect(Set(storageOnly.operations.map(\.operation)) == ["read", "disk"])
         #expect(abs(storageOnly.operations.map(\.selfTimeShare).reduce(0, +) - 1) < 1e-9)
     }
@@ -427,9 +436,9 @@ private struct TraceBuilder {
     /// Hands back fixed answers and remembers the queries.
     final class FixedReader: SpanReader, @unchecked Sendable {
         var summaries: [TraceSummary] = []
-        var slowSpans: [Span] = []
+        var window = SpanTimings()
         private(set) var traceFilters: [TraceFilter] = []
-        private(set) var spanFilters: [SpanFilter] = []
+        private(set) var windows: [(since: Date, until: Date)] = []
 
         func traces(_ filter: TraceFilter) throws -> [TraceSummary] {
             traceFilters.append(filter)
@@ -442,12 +451,10 @@ private struct TraceBuilder {
 
         func trace(_ traceID: Data) throws -> [Span] { [] }
 
-        func spans(_ filter: SpanFilter) throws -> [Span] {
-            spanFilters.append(filter)
-            return slowSpans
+        func timings(since: Date, until: Date) throws -> SpanTimings {
+            windows.append((since, until))
+            return window
         }
-
-        func timings(since: Date, until: Date) throws -> SpanTimings { SpanTimings() }
     }
 
     static func summary(_ hex: String, seconds: Double, errors: Int = 0) -> TraceSummary {
@@ -459,6 +466,12 @@ private struct TraceBuilder {
     @Test func detectorsAskForTheirWindowAndThresholds() throws {
         let reader = FixedReader()
         reader.summaries = [Self.summary("0af7651916cd43dd8448eb211c80319c", seconds: 7.5, errors: 3)]
+        // A discovery of 31 s in the storage service, and one of 40 s elsewhere.
+        reader.window.operations = [("storage", "p2p.discovery.dht"), ("ledger", "p2p.discovery.dht")]
+        reader.window.traceIDs = [Data(hex: "0af7651916cd43dd8448eb211c80319c")!]
+        reader.window.traceRanges = [0..<2]
+        reader.window.spans = [SpanTiming(spanID: 1, parent: 0, operation: 0, kind: .internal, error: false, start: 0, end: 31_000_000_000),
+                               SpanTiming(spanID: 2, parent: 1, operation: 1, kind: .internal, error: false, start: 0, end: 40_000_000_000)]
         let since = Date(timeIntervalSince1970: 1000), until = Date(timeIntervalSince1970: 2000)
         let analyzer = TraceAnalyzer(reader, thresholds: [.slowServiceCall: 5, .cascadingFailures: 3, .p2pDiscoveryTimeout: 30])
         let issues = try analyzer.detect(TracePattern.allCases, since: since, until: until, service: "storage")
@@ -468,10 +481,10 @@ private struct TraceBuilder {
         #expect(slow.since == since && slow.until == until && slow.service == "storage")
         #expect(slow.longerThan == 5 && slow.minDuration == nil && slow.order == .longestFirst && slow.limit == .max)
         #expect(failing.minErrors == 3 && failing.longerThan == nil)
-        let spans = try #require(reader.spanFilters.first)
-        #expect(spans.nameContains == "p2p.discovery" && spans.longerThan == 30 && spans.service == "storage")
-        #expect(issues.map(\.pattern) == [.slowServiceCall, .cascadingFailures])
+        #expect(reader.windows.count == 1 && reader.windows[0].since == since && reader.windows[0].until == until)
+        #expect(issues.map(\.pattern) == [.slowServiceCall, .p2pDiscoveryTimeout, .cascadingFailures])
         #expect(issues[0].description == "gateway POST /files took 7.5s, over 5s, across 4 spans")
+        #expect(issues[1].description == "storage p2p.discovery.dht ran 31s, over 30s" && issues[1].services == ["storage"])
         #expect(issues[0].durationMs == 7500)
     }
 

@@ -18,7 +18,7 @@ extension SpanWriter {
 }
 
 /// What `traces`, `trace`, `analyze`, `check`'s detectors and the dashboard read. Queries are
-/// values (`TraceFilter`, `SpanFilter`); how they are answered is the store's business.
+/// values (`TraceFilter`, a window); how they are answered is the store's business.
 public protocol SpanReader: Sendable {
     /// Trace summaries matching every condition of the filter, in its order.
     func traces(_ filter: TraceFilter) throws -> [TraceSummary]
@@ -26,8 +26,6 @@ public protocol SpanReader: Sendable {
     func traces(idPrefix prefix: String, limit: Int) throws -> [TraceSummary]
     /// One trace's spans, by start time.
     func trace(_ traceID: Data) throws -> [Span]
-    /// Spans matching every condition of the filter, longest first.
-    func spans(_ filter: SpanFilter) throws -> [Span]
     /// Every span starting in `[since, until)`, compactly, grouped by trace: what the
     /// bottleneck summary and the advice need of a million spans.
     func timings(since: Date, until: Date) throws -> SpanTimings
@@ -82,22 +80,6 @@ public struct TraceFilter: Sendable {
     public var limit = 20
 
     public init(since: Date, until: Date? = nil) {
-        self.since = since
-        self.until = until
-    }
-}
-
-/// Which spans to read: every condition set must hold.
-public struct SpanFilter: Sendable {
-    public var since: Date
-    public var until: Date
-    /// A substring of the span's name, case-sensitive.
-    public var nameContains: String?
-    /// Strictly longer than this.
-    public var longerThan: TimeInterval?
-    public var service: String?
-
-    public init(since: Date, until: Date) {
         self.since = since
         self.until = until
     }

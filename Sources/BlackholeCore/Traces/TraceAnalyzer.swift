@@ -86,7 +86,10 @@ public struct TraceAnalyzer: Sendable {
 
     /// Findings of `patterns` among traces (span patterns: spans) starting in `[since, until)`,
     /// longest first within each pattern. With `service`, only traces that service took part in.
-    public func detect(_ patterns: [TracePattern], since: Date, until: Date, service: String? = nil) throws -> [PerformanceIssue] {
+    /// The span patterns look at the window's spans: `spans` when the caller has read them
+    /// already (`analyze` reads them once for its summary too), read here otherwise.
+    public func detect(_ patterns: [TracePattern], since: Date, until: Date, service: String? = nil,
+                       spans given: SpanTimings? = nil) throws -> [PerformanceIssue] {
         var issues: [PerformanceIssue] = []
         for pattern in TracePattern.allCases where patterns.contains(pattern) {
             switch pattern {
@@ -108,21 +111,35 @@ public struct TraceAnalyzer: Sendable {
                 }
             case .p2pDiscoveryTimeout:
                 let limit = threshold(pattern)
-                var filter = SpanFilter(since: since, until: until)
-                filter.nameContains = "p2p.discovery"
-                filter.longerThan = limit
-                filter.service = service
-                issues += try spans.spans(filter).map { span in
-                    PerformanceIssue(
-                        traceID: span.traceID, pattern: pattern,
-                        description: "\(span.service) \(span.name) ran \(DurationText.format(span.duration)), "
+                let timings = try given ?? spans.timings(since: since, until: until)
+                issues += discoveriesLongerThan(limit, in: timings, service: service).map { span in
+                    let operation = timings.operations[Int(span.timing.operation)]
+                    let duration = span.timing.end - span.timing.start
+                    return PerformanceIssue(
+                        traceID: timings.traceIDs[span.trace], pattern: pattern,
+                        description: "\(operation.service) \(operation.name) ran \(DurationText.format(Double(duration) / 1e9)), "
                             + "over \(DurationText.format(limit))",
-                        severity: pattern.severity, timestamp: span.start, durationMs: Double(span.durationNanos) / 1e6,
-                        services: [span.service])
+                        severity: pattern.severity, timestamp: Span.date(nanos: UInt64(span.timing.start)),
+                        durationMs: Double(duration) / 1e6, services: [operation.service])
                 }
             }
         }
         return issues
+    }
+
+    /// Spans of a P2P discovery (a name containing `p2p.discovery`) longer than `limit`, longest
+    /// first, each with its trace.
+    private func discoveriesLongerThan(_ limit: TimeInterval, in timings: SpanTimings, service: String?)
+        -> [(trace: Int, timing: SpanTiming)] {
+        let discovery = timings.operations.map { $0.name.contains("p2p.discovery") && (service == nil || $0.service == service) }
+        let longest = Span.nanoseconds(limit)
+        var found: [(trace: Int, timing: SpanTiming)] = []
+        for (trace, range) in timings.traceRanges.enumerated() {
+            for span in timings.spans[range] where span.end - span.start > longest && discovery[Int(span.operation)] {
+                found.append((trace, span))
+            }
+        }
+        return found.sorted { $0.timing.end - $0.timing.start > $1.timing.end - $1.timing.start }
     }
 
     /// Every trace starting in the window (that `service` took part in), longest first.
@@ -141,9 +158,8 @@ public struct TraceAnalyzer: Sendable {
 
     /// Per service and operation: count, error rate, latency percentiles and self time, most
     /// self time first; and the critical paths of the `slowest` longest traces.
-    public func bottlenecks(since: Date, until: Date, service: String? = nil, slowest: Int = 3)
-        throws -> (operations: [OperationStats], criticalPaths: [CriticalPath], spanCount: Int) {
-        let timings = try spans.timings(since: since, until: until)
+    public func bottlenecks(of timings: SpanTimings, service: String? = nil, slowest: Int = 3)
+        -> (operations: [OperationStats], criticalPaths: [CriticalPath], spanCount: Int) {
         var accumulators = [OperationAccumulator](repeating: OperationAccumulator(), count: timings.operations.count)
         let selfTimes = timings.selfTimes()
         var slow: [(duration: Int64, trace: Int, root: Int)] = []

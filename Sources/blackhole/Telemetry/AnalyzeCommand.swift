@@ -71,14 +71,17 @@ struct AnalyzeCommand: AsyncParsableCommand {
             try context.emit(TraceAdviceReport(since: from, until: until, traceCount: found.traceCount, advice: found.advice))
             return
         }
-        var bottlenecks: TraceAnalysisReport.Summary?
-        if pattern.isEmpty || summary {
-            let found = try analyzer.bottlenecks(since: from, until: until, service: service)
-            bottlenecks = .init(spanCount: found.spanCount, operations: found.operations, criticalPaths: found.criticalPaths)
-        }
         let run = pattern.isEmpty ? TracePattern.allCases : patterns
-        try context.emit(TraceAnalysisReport(
-            since: from, until: until, patterns: run, issues: try analyzer.detect(run, since: from, until: until, service: service),
-            summary: bottlenecks))
+        var bottlenecks: TraceAnalysisReport.Summary?
+        // The window's spans are read once, for the summary and the span detectors both.
+        var window: SpanTimings?
+        if pattern.isEmpty || summary {
+            let timings = try analyzer.spans.timings(since: from, until: until)
+            let found = analyzer.bottlenecks(of: timings, service: service)
+            bottlenecks = .init(spanCount: found.spanCount, operations: found.operations, criticalPaths: found.criticalPaths)
+            window = timings
+        }
+        let issues = try analyzer.detect(run, since: from, until: until, service: service, spans: window)
+        try context.emit(TraceAnalysisReport(since: from, until: until, patterns: run, issues: issues, summary: bottlenecks))
     }
 }
