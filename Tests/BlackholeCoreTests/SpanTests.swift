@@ -63,7 +63,10 @@ import Testing
         #expect(latest == ["gateway": Int64(root.startNanos), "storage": Int64(child.startNanos)])
         let spans = SpanStore(store)
         #expect(try spans.trace(trace) == [root, child])
-        #expect(try spans.timings(since: start, until: start + 10).operations.map(\.service).sorted() == ["gateway", "storage"])
+        #expect(try spans.timings(SpanFilter(since: start, until: start + 10)).operations.map(\.service).sorted() == ["gateway", "storage"])
+        var storageOnly = SpanFilter(since: start, until: start + 10)
+        storageOnly.service = "storage"
+        #expect(try spans.timings(storageOnly).spans.map(\.spanID) == [child.spanID.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }])
     }
 
     /// A span read while its origin is gone (retention removes both, origins last) is counted
@@ -79,7 +82,7 @@ import Testing
         }
         try spans.write([span("gateway"), span("storage")])
         try store.write { db in try db.execute(sql: "DELETE FROM span_origins WHERE service = 'storage'") }
-        let services = try spans.timings(since: start, until: start + 10).operations.map(\.service).sorted()
+        let services = try spans.timings(SpanFilter(since: start, until: start + 10)).operations.map(\.service).sorted()
         #expect(services == ["gateway", "unknown_service"])
     }
 
@@ -105,7 +108,7 @@ import Testing
         try spans.write(last)
         // Every span; rowids 1 to 4 of 5; 1, 2 and 4; 1 and 5, too far apart for a range (the index).
         for (since, until) in [(start, start + 1000), (start, start + 10), (start + 2, start + 100), (start + 5, start + 101)] {
-            let window = try spans.timings(since: since, until: until)
+            let window = try spans.timings(SpanFilter(since: since, until: until))
             let expected = (late + early + last).filter { $0.start >= since && $0.start < until }
             #expect(window.spans.map(\.start).sorted() == expected.map { Int64($0.startNanos) }.sorted())
             let traces = window.traceRanges.map { range in window.spans[range].map(\.start) }

@@ -70,7 +70,7 @@ private struct TraceBuilder {
         #expect(try issues([.p2pDiscoveryTimeout], thresholds: [.p2pDiscoveryTimeout: 29], service: "blackhole") == lower)
         #expect(try issues([.p2pDiscoveryTimeout], service: "storage").isEmpty)
         // Spans read once by the caller (as `analyze` does for its summary) give the same findings.
-        let window = try spans.timings(since: t0, until: t0 + 3600)
+        let window = try spans.timings(SpanFilter(since: t0, until: t0 + 3600))
         let given = try TraceAnalyzer(spans, thresholds: [.p2pDiscoveryTimeout: 29])
             .detect([.p2pDiscoveryTimeout], since: t0, until: t0 + 3600, spans: window)
         #expect(given == lower)
@@ -114,7 +114,7 @@ private struct TraceBuilder {
         }
         try spans.write(written)
         let analyzer = TraceAnalyzer(spans, thresholds: [:])
-        let result = analyzer.bottlenecks(of: try spans.timings(since: t0, until: t0 + 60))
+        let result = analyzer.bottlenecks(of: try spans.timings(SpanFilter(since: t0, until: t0 + 60)))
         #expect(result.spanCount == 40)
         let byName = Dictionary(uniqueKeysWithValues: result.operations.map { ($0.operation, $0) })
         #expect(result.operations.first?.operation == "lookup", "identity's lookup has the most self time: \(result.operations)")
@@ -133,7 +133,7 @@ private struct TraceBuilder {
         #expect(path.steps.map(\.operation) == ["GET /files", "lookup"])
         #expect(result.criticalPaths.count == 3)
 
-        let storageOnly = analyzer.bottlenecks(of: try spans.timings(since: t0, until: t0 + 60), service: "storage")
+        let storageOnly = analyzer.bottlenecks(of: try spans.timings(SpanFilter(since: t0, until: t0 + 60)), service: "storage")
         #expect(Set(storageOnly.operations.map(\.operation)) == ["read", "disk"])
         #expect(abs(storageOnly.operations.map(\.selfTimeShare).reduce(0, +) - 1) < 1e-9)
     }
@@ -438,7 +438,7 @@ private struct TraceBuilder {
         var summaries: [TraceSummary] = []
         var window = SpanTimings()
         private(set) var traceFilters: [TraceFilter] = []
-        private(set) var windows: [(since: Date, until: Date)] = []
+        private(set) var spanFilters: [SpanFilter] = []
 
         func traces(_ filter: TraceFilter) throws -> [TraceSummary] {
             traceFilters.append(filter)
@@ -451,8 +451,8 @@ private struct TraceBuilder {
 
         func trace(_ traceID: Data) throws -> [Span] { [] }
 
-        func timings(since: Date, until: Date) throws -> SpanTimings {
-            windows.append((since, until))
+        func timings(_ filter: SpanFilter) throws -> SpanTimings {
+            spanFilters.append(filter)
             return window
         }
     }
@@ -466,7 +466,8 @@ private struct TraceBuilder {
     @Test func detectorsAskForTheirWindowAndThresholds() throws {
         let reader = FixedReader()
         reader.summaries = [Self.summary("0af7651916cd43dd8448eb211c80319c", seconds: 7.5, errors: 3)]
-        // A discovery of 31 s in the storage service, and one of 40 s elsewhere.
+        // A discovery of 31 s in the storage service, and one of 40 s elsewhere, which the
+        // reader hands back although the filter leaves it out.
         reader.window.operations = [("storage", "p2p.discovery.dht"), ("ledger", "p2p.discovery.dht")]
         reader.window.traceIDs = [Data(hex: "0af7651916cd43dd8448eb211c80319c")!]
         reader.window.traceRanges = [0..<2]
@@ -481,7 +482,10 @@ private struct TraceBuilder {
         #expect(slow.since == since && slow.until == until && slow.service == "storage")
         #expect(slow.longerThan == 5 && slow.minDuration == nil && slow.order == .longestFirst && slow.limit == .max)
         #expect(failing.minErrors == 3 && failing.longerThan == nil)
-        #expect(reader.windows.count == 1 && reader.windows[0].since == since && reader.windows[0].until == until)
+        // Only the spans that could match are asked for; what comes back is judged all the same.
+        let spans = try #require(reader.spanFilters.first)
+        #expect(reader.spanFilters.count == 1 && spans.since == since && spans.until == until)
+        #expect(spans.nameContains == "p2p.discovery" && spans.longerThan == 30 && spans.service == "storage")
         #expect(issues.map(\.pattern) == [.slowServiceCall, .p2pDiscoveryTimeout, .cascadingFailures])
         #expect(issues[0].description == "gateway POST /files took 7.5s, over 5s, across 4 spans")
         #expect(issues[1].description == "storage p2p.discovery.dht ran 31s, over 30s" && issues[1].services == ["storage"])

@@ -18,7 +18,7 @@ extension SpanWriter {
 }
 
 /// What `traces`, `trace`, `analyze`, `check`'s detectors and the dashboard read. Queries are
-/// values (`TraceFilter`, a window); how they are answered is the store's business.
+/// values (`TraceFilter`, `SpanFilter`); how they are answered is the store's business.
 public protocol SpanReader: Sendable {
     /// Trace summaries matching every condition of the filter, in its order.
     func traces(_ filter: TraceFilter) throws -> [TraceSummary]
@@ -26,9 +26,9 @@ public protocol SpanReader: Sendable {
     func traces(idPrefix prefix: String, limit: Int) throws -> [TraceSummary]
     /// One trace's spans, by start time.
     func trace(_ traceID: Data) throws -> [Span]
-    /// Every span starting in `[since, until)`, compactly, grouped by trace: what the
-    /// bottleneck summary and the advice need of a million spans.
-    func timings(since: Date, until: Date) throws -> SpanTimings
+    /// The spans the filter names, compactly, grouped by trace: what the bottleneck summary, the
+    /// advice and the span detectors need of a million spans.
+    func timings(_ filter: SpanFilter) throws -> SpanTimings
 }
 
 extension SpanReader {
@@ -80,6 +80,23 @@ public struct TraceFilter: Sendable {
     public var limit = 20
 
     public init(since: Date, until: Date? = nil) {
+        self.since = since
+        self.until = until
+    }
+}
+
+/// Which spans of a window to read: every condition set must hold. With none, every span
+/// starting in `[since, until)`.
+public struct SpanFilter: Sendable {
+    public var since: Date
+    public var until: Date
+    /// A substring of the span's name, case-sensitive.
+    public var nameContains: String?
+    /// Strictly longer than this.
+    public var longerThan: TimeInterval?
+    public var service: String?
+
+    public init(since: Date, until: Date) {
         self.since = since
         self.until = until
     }

@@ -86,8 +86,9 @@ public struct TraceAnalyzer: Sendable {
 
     /// Findings of `patterns` among traces (span patterns: spans) starting in `[since, until)`,
     /// longest first within each pattern. With `service`, only traces that service took part in.
-    /// The span patterns look at the window's spans: `spans` when the caller has read them
-    /// already (`analyze` reads them once for its summary too), read here otherwise.
+    /// The span patterns look at the window's spans: all of them in `spans` when the caller has
+    /// read them already (`analyze` reads them once for its summary too); otherwise only those
+    /// that could match are read (`check` looks at a minute of spans every minute).
     public func detect(_ patterns: [TracePattern], since: Date, until: Date, service: String? = nil,
                        spans given: SpanTimings? = nil) throws -> [PerformanceIssue] {
         var issues: [PerformanceIssue] = []
@@ -111,7 +112,11 @@ public struct TraceAnalyzer: Sendable {
                 }
             case .p2pDiscoveryTimeout:
                 let limit = threshold(pattern)
-                let timings = try given ?? spans.timings(since: since, until: until)
+                var filter = SpanFilter(since: since, until: until)
+                filter.nameContains = Self.discovery
+                filter.longerThan = limit
+                filter.service = service
+                let timings = try given ?? spans.timings(filter)
                 issues += discoveriesLongerThan(limit, in: timings, service: service).map { span in
                     let operation = timings.operations[Int(span.timing.operation)]
                     let duration = span.timing.end - span.timing.start
@@ -127,11 +132,13 @@ public struct TraceAnalyzer: Sendable {
         return issues
     }
 
-    /// Spans of a P2P discovery (a name containing `p2p.discovery`) longer than `limit`, longest
-    /// first, each with its trace.
+    /// What the name of a P2P discovery's span contains.
+    private static let discovery = "p2p.discovery"
+
+    /// Spans of a P2P discovery longer than `limit`, longest first, each with its trace.
     private func discoveriesLongerThan(_ limit: TimeInterval, in timings: SpanTimings, service: String?)
         -> [(trace: Int, timing: SpanTiming)] {
-        let discovery = timings.operations.map { $0.name.contains("p2p.discovery") && (service == nil || $0.service == service) }
+        let discovery = timings.operations.map { $0.name.contains(Self.discovery) && (service == nil || $0.service == service) }
         let longest = Span.nanoseconds(limit)
         var found: [(trace: Int, timing: SpanTiming)] = []
         for (trace, range) in timings.traceRanges.enumerated() {
@@ -202,7 +209,7 @@ public struct TraceAnalyzer: Sendable {
     /// What to change (`Advice.find`) among the spans starting in the window, biggest estimated
     /// saving first; and how many traces those spans belong to.
     public func advice(since: Date, until: Date, service: String? = nil) throws -> (advice: [Advice], traceCount: Int) {
-        let timings = try spans.timings(since: since, until: until)
+        let timings = try spans.timings(SpanFilter(since: since, until: until))
         return (Advice.find(in: timings, service: service), timings.traceIDs.count)
     }
 

@@ -76,7 +76,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         // The window's spans are read once, for the summary and the span detectors both.
         var window: SpanTimings?
         if pattern.isEmpty || summary {
-            let timings = try analyzer.spans.timings(since: from, until: until)
+            let timings = try analyzer.spans.timings(SpanFilter(since: from, until: until))
             let found = analyzer.bottlenecks(of: timings, service: service)
             bottlenecks = .init(spanCount: found.spanCount, operations: found.operations, criticalPaths: found.criticalPaths)
             window = timings
