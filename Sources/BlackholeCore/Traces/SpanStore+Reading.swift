@@ -85,9 +85,9 @@ extension SpanStore {
     /// they start, so when the rowids of the window's spans are not spread over much more than
     /// their number, that range of the table is read in order; otherwise each span is found
     /// through the index by start, a seek per span (a million spans: 0.27 s against 0.73 s).
-    /// Rows read by rowid come in the order they were written, not by start.
-    /// A window holding every stored span (`analyze --since 1h` on a node that keeps an hour) is
-    /// the whole table, found in four index lookups instead of a walk of the index.
+    /// Rows read by rowid come in the order they were written, not by start. A window holding
+    /// every stored span (`analyze --since 1h` on a node that keeps an hour) is the whole table,
+    /// found in four index lookups instead of a walk of the index.
     static func window(_ db: Database, since: Int64, until: Int64) throws -> (table: String, condition: String, arguments: [Int64], byRowid: Bool) {
         func byRowid(_ low: Int64, _ high: Int64) -> (table: String, condition: String, arguments: [Int64], byRowid: Bool) {
             ("spans NOT INDEXED", "spans.rowid BETWEEN ? AND ? AND spans.start_ns >= ? AND spans.start_ns < ?", [low, high, since, until], true)

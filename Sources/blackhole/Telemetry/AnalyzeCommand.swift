@@ -72,14 +72,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
             return
         }
         let run = pattern.isEmpty ? TracePattern.allCases : patterns
-        var bottlenecks: TraceAnalysisReport.Summary?
         // The window's spans are read once, for the summary and the span detectors both.
-        var window: SpanTimings?
-        if pattern.isEmpty || summary {
-            let timings = try analyzer.spans.timings(SpanFilter(since: from, until: until))
+        let window = pattern.isEmpty || summary ? try analyzer.spans.timings(SpanFilter(since: from, until: until)) : nil
+        let bottlenecks = window.map { timings in
             let found = analyzer.bottlenecks(of: timings, service: service)
-            bottlenecks = .init(spanCount: found.spanCount, operations: found.operations, criticalPaths: found.criticalPaths)
-            window = timings
+            return TraceAnalysisReport.Summary(spanCount: found.spanCount, operations: found.operations, criticalPaths: found.criticalPaths)
         }
         let issues = try analyzer.detect(run, since: from, until: until, service: service, spans: window)
         try context.emit(TraceAnalysisReport(since: from, until: until, patterns: run, issues: issues, summary: bottlenecks))
