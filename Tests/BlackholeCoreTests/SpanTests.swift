@@ -118,6 +118,54 @@ import Testing
         }
     }
 
+    /// A large window is read in parts at once (rowid ranges), which are then put together: a
+    /// trace or an operation read in two parts is one, and the result is what one read gives,
+    /// whatever the number of parts and with a filter that SQLite tests.
+    @Test func aWindowReadInPartsIsTheWindowReadWhole() throws {
+        let dir = TemporaryDirectory()
+        let spans = SpanStore(try Store(path: dir.file("t.db")))
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var written: [Span] = []
+        // Twelve traces, written two batches at a time and each batch backwards, so each trace's
+        // spans lie in more than one part and the rowids are out of order of start.
+        for trace in 0..<12 {
+            let traceID = Span.newTraceID()
+            let root = Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: nil, name: "GET /\(trace % 3)",
+                            start: start + Double(trace), end: start + Double(trace) + 2, service: "gateway")
+            written.append(root)
+            for call in 0..<4 {
+                written.append(Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: root.spanID,
+                                    name: call % 2 == 0 ? "db.get" : "p2p.discovery", kind: .client,
+                                    start: start + Double(trace) + 0.1 * Double(call + 1), end: start + Double(trace) + 0.25 * Double(call + 2),
+                                    statusCode: call == 3 ? .error : .unset, service: call % 2 == 0 ? "storage" : "p2p"))
+            }
+        }
+        for batch in stride(from: 0, to: written.count, by: 7) { try spans.write(Array(written[batch..<min(batch + 7, written.count)].reversed())) }
+
+        func described(_ timings: SpanTimings) -> [String] {
+            timings.traceRanges.enumerated().flatMap { trace, range in
+                timings.spans[range].map { span in
+                    let operation = timings.operations[Int(span.operation)]
+                    return "\(timings.traceIDs[trace].hex) \(span.spanID) \(span.parent) \(operation.service) \(operation.name) "
+                        + "\(span.kind) \(span.error) \(span.start) \(span.end)"
+                }
+            }
+        }
+        var narrow = SpanFilter(since: start + 2.5, until: start + 10)
+        narrow.longerThan = 0.2
+        narrow.service = "p2p"
+        for filter in [SpanFilter(since: start, until: start + 100), SpanFilter(since: start + 2.5, until: start + 10), narrow] {
+            let whole = try spans.timings(filter, parts: 1, rowsPerPart: 1)
+            #expect(!whole.spans.isEmpty)
+            for parts in [2, 3, 7] {
+                let inParts = try spans.timings(filter, parts: parts, rowsPerPart: 1)
+                #expect(described(inParts) == described(whole), "\(parts) parts")
+                #expect(inParts.traceIDs == whole.traceIDs)
+                #expect(inParts.operations.count == whole.operations.count, "each operation once")
+            }
+        }
+    }
+
     @Test func attributeValuesUseOTLPJSON() throws {
         let encoded = String(decoding: try JSONEncoder().encode(AttributeValue.int(42)), as: UTF8.self)
         #expect(encoded == #"{"intValue":"42"}"#)

@@ -289,7 +289,8 @@ public struct SpanTiming: Sendable {
     }
 }
 
-/// Spans of a window, grouped by trace (each trace a contiguous range of `spans`).
+/// Spans of a window, grouped by trace: each trace a contiguous range of `spans`, in order of
+/// start, and the traces in order of their first span's start.
 public struct SpanTimings: Sendable {
     public var spans: [SpanTiming] = []
     public var traceIDs: [Data] = []

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// `SpanStore` answering the `SpanReader` queries in SQL: every statement that reads spans or
 /// trace summaries is here.
@@ -81,172 +82,107 @@ extension SpanStore {
         }
     }
 
-    /// How to read the spans starting in `[since, until)`. Spans are mostly written in the order
+    /// Where the spans starting in `[since, until)` lie. Spans are mostly written in the order
     /// they start, so when the rowids of the window's spans are not spread over much more than
     /// their number, that range of the table is read in order; otherwise each span is found
     /// through the index by start, a seek per span (a million spans: 0.27 s against 0.73 s).
     /// Rows read by rowid come in the order they were written, not by start. A window holding
     /// every stored span (`analyze --since 1h` on a node that keeps an hour) is the whole table,
     /// found in four index lookups instead of a walk of the index.
-    static func window(_ db: Database, since: Int64, until: Int64) throws -> (table: String, condition: String, arguments: [Int64], byRowid: Bool) {
-        func byRowid(_ low: Int64, _ high: Int64) -> (table: String, condition: String, arguments: [Int64], byRowid: Bool) {
-            ("spans NOT INDEXED", "spans.rowid BETWEEN ? AND ? AND spans.start_ns >= ? AND spans.start_ns < ?", [low, high, since, until], true)
+    struct SpanWindow {
+        let since: Int64
+        let until: Int64
+        /// The rowids between which the window's spans lie, when they are read by rowid.
+        let rowids: ClosedRange<Int64>?
+        /// How many spans the window holds (through the index), or may hold (by rowid).
+        let size: Int64
+
+        init(_ db: Database, since: Int64, until: Int64) throws {
+            self.since = since
+            self.until = until
+            // One aggregate a statement: SQLite answers a lone min() or max() from the end of an index.
+            let extent = try Row.fetchOne(db, sql: """
+                SELECT (SELECT min(start_ns) FROM spans), (SELECT max(start_ns) FROM spans),
+                       (SELECT min(rowid) FROM spans), (SELECT max(rowid) FROM spans)
+                """)
+            if let first = extent?[0] as Int64?, let last = extent?[1] as Int64?, let low = extent?[2] as Int64?,
+               let high = extent?[3] as Int64?, since <= first, last < until {
+                (rowids, size) = (low...high, high - low + 1)
+                return
+            }
+            let bounds = try Row.fetchOne(db, sql: "SELECT min(rowid), max(rowid), count(*) FROM spans WHERE start_ns >= ? AND start_ns < ?",
+                                          arguments: [since, until])
+            let count = bounds?[2] as Int64? ?? 0
+            if let low = bounds?[0] as Int64?, let high = bounds?[1] as Int64?, high - low < 2 * count {
+                (rowids, size) = (low...high, high - low + 1)
+            } else {
+                (rowids, size) = (nil, count)
+            }
         }
-        // One aggregate a statement: SQLite answers a lone min() or max() from the end of an index.
-        let extent = try Row.fetchOne(db, sql: """
-            SELECT (SELECT min(start_ns) FROM spans), (SELECT max(start_ns) FROM spans),
-                   (SELECT min(rowid) FROM spans), (SELECT max(rowid) FROM spans)
-            """)
-        if let first = extent?[0] as Int64?, let last = extent?[1] as Int64?, let low = extent?[2] as Int64?, let high = extent?[3] as Int64?,
-           since <= first, last < until {
-            return byRowid(low, high)
+
+        /// The window cut into at most `count` parts of at least `rowsPerPart` rows, to be read
+        /// at once: each part's table, condition with its arguments, and how many rows it may
+        /// hold. Only a window read by rowid is cut, into ranges of rowids.
+        func parts(atMost count: Int, rowsPerPart: Int) -> [(table: String, condition: String, arguments: [Int64], size: Int)] {
+            guard let rowids else { return [("spans", "spans.start_ns >= ? AND spans.start_ns < ?", [since, until], Int(size))] }
+            let parts = Int64(max(1, min(count, Int(size) / max(1, rowsPerPart))))
+            return (0..<parts).map { part in
+                let low = rowids.lowerBound + size * part / parts, high = rowids.lowerBound + size * (part + 1) / parts - 1
+                return ("spans NOT INDEXED", "spans.rowid BETWEEN ? AND ? AND spans.start_ns >= ? AND spans.start_ns < ?",
+                        [low, high, since, until], Int(high - low + 1))
+            }
         }
-        let bounds = try Row.fetchOne(db, sql: "SELECT min(rowid), max(rowid), count(*) FROM spans WHERE start_ns >= ? AND start_ns < ?",
-                                      arguments: [since, until])
-        if let low = bounds?[0] as Int64?, let high = bounds?[1] as Int64?, let count = bounds?[2] as Int64?, high - low < 2 * count {
-            return byRowid(low, high)
-        }
-        return ("spans", "spans.start_ns >= ? AND spans.start_ns < ?", [since, until], false)
     }
 
     /// The spans starting in the window that meet the filter's conditions, read column by column
-    /// through SQLite's C API: a million spans are read in well under a second. The conditions are
-    /// tested by SQLite, so a narrow filter (a detector's) reads few rows into memory.
+    /// through SQLite's C API. The conditions are tested by SQLite, so a narrow filter (a
+    /// detector's) reads few rows into memory. A large window is read in parts at once, one per
+    /// core, each part at least `rowsPerPart` rows: a million spans take about a second of one
+    /// core's time, most of it SQLite's.
     public func timings(_ filter: SpanFilter) throws -> SpanTimings {
-        try store.read { db in
-            let window = try Self.window(db, since: Self.nanos(filter.since), until: Self.nanos(filter.until))
-            var sql = """
-                SELECT trace_ref, span_id, parent_span_id, origin_id, name, status_code, start_ns, end_ns, kind
-                FROM \(window.table) WHERE \(window.condition)
-                """
-            var arguments: [any DatabaseValueConvertible] = window.arguments
-            // Cheapest test first: the duration.
-            if let threshold = filter.longerThan {
-                sql += " AND end_ns - start_ns > ?"
-                arguments.append(Span.nanoseconds(threshold))
-            }
-            if let text = filter.nameContains {
-                sql += " AND instr(name, ?) > 0"
-                arguments.append(text)
-            }
-            if let service = filter.service {
-                sql += " AND origin_id IN (SELECT id FROM span_origins WHERE service = ?)"
-                arguments.append(service)
-            }
-            let statement = try db.makeStatement(sql: sql)
-            try statement.setArguments(StatementArguments(arguments))
-            let handle = statement.sqliteStatement
-            // Each origin's service as one index among the distinct services.
-            var services: [String] = []
-            func serviceIndex(_ name: String) -> Int {
-                if let known = services.firstIndex(of: name) { return known }
-                services.append(name)
-                return services.count - 1
-            }
-            var serviceOfOrigin: [Int64: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, service FROM span_origins") {
-                serviceOfOrigin[row["id"]] = serviceIndex(row["service"])
-            }
-            // Traces and operations are first numbered as read: a trace's spans are mostly read
-            // together, and a service has a few operations, whose names are compared as bytes.
-            var read: [SpanTiming] = []
-            var traceOfSpan: [Int32] = []
-            var traceRefs: [Int64] = []
-            var traceIndex: [Int64: Int32] = [:]
-            var operations: [(service: Int, name: [UInt8])] = []
-            var operationsOfService: [Int: [Int32]] = [:]
-            var lastOrigin: (id: Int64, service: Int) = (-1, 0)
-            var lastTrace: (ref: Int64, index: Int32) = (-1, 0)
-            while true {
-                let step = sqlite3_step(handle)
-                if step == SQLITE_DONE { break }
-                guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
-                let traceRef = sqlite3_column_int64(handle, 0)
-                if traceRef == lastTrace.ref {
-                    traceOfSpan.append(lastTrace.index)
-                } else {
-                    let index = traceIndex[traceRef] ?? {
-                        traceIndex[traceRef] = Int32(traceRefs.count)
-                        traceRefs.append(traceRef)
-                        return Int32(traceRefs.count - 1)
-                    }()
-                    traceOfSpan.append(index)
-                    lastTrace = (traceRef, index)
-                }
-                let origin = sqlite3_column_int64(handle, 3)
-                if origin != lastOrigin.id {
-                    // A span whose origin has gone (retention removes it with its latest span)
-                    // is nobody's: the specification's name for a resource without a service.
-                    lastOrigin = (origin, serviceOfOrigin[origin] ?? serviceIndex("unknown_service"))
-                }
-                let name = UnsafeRawBufferPointer(start: sqlite3_column_text(handle, 4), count: Int(sqlite3_column_bytes(handle, 4)))
-                let operation = operationsOfService[lastOrigin.service]?.first { operations[Int($0)].name.elementsEqual(name) } ?? {
-                    operations.append((lastOrigin.service, Array(name)))
-                    operationsOfService[lastOrigin.service, default: []].append(Int32(operations.count - 1))
-                    return Int32(operations.count - 1)
-                }()
-                read.append(SpanTiming(
-                    spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: operation,
-                    kind: Span.Kind(rawValue: Int(sqlite3_column_int(handle, 8))) ?? .unspecified,
-                    error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
-                    start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
-            }
-            // Then renumbered in order of start (then of writing), however they were read: by rowid,
-            // the order of writing; through the index, by start and then rowid already.
-            var order = Array(read.indices)
-            if window.byRowid {
-                var keys = read.indices.map { (start: read[$0].start, read: Int32($0)) }
-                keys.sort { $0 < $1 }
-                order = keys.map { Int($0.read) }
-            }
-            let traceStatement = try db.makeStatement(sql: "SELECT trace_id FROM traces WHERE id = ?")
-            let findTrace = traceStatement.sqliteStatement
-            var timings = SpanTimings()
-            var traceNumber = [Int32](repeating: -1, count: traceRefs.count)
-            var operationNumber = [Int32](repeating: -1, count: operations.count)
-            for index in order {
-                let trace = Int(traceOfSpan[index])
-                if traceNumber[trace] < 0 {
-                    traceNumber[trace] = Int32(timings.traceIDs.count)
-                    sqlite3_reset(findTrace)
-                    sqlite3_bind_int64(findTrace, 1, traceRefs[trace])
-                    let found = sqlite3_step(findTrace) == SQLITE_ROW ? sqlite3_column_blob(findTrace, 0) : nil
-                    timings.traceIDs.append(found.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(findTrace, 0))) } ?? Data())
-                }
-                traceOfSpan[index] = traceNumber[trace]
-                let operation = Int(read[index].operation)
-                if operationNumber[operation] < 0 {
-                    operationNumber[operation] = Int32(timings.operations.count)
-                    let (service, name) = operations[operation]
-                    timings.operations.append((services[service], String(decoding: name, as: UTF8.self)))
-                }
-                read[index].operation = operationNumber[operation]
-            }
-            // A counting sort by trace: each trace's spans become one contiguous range.
-            var offsets = [Int](repeating: 0, count: timings.traceIDs.count + 1)
-            for trace in traceOfSpan { offsets[Int(trace) + 1] += 1 }
-            for index in offsets.indices.dropFirst() { offsets[index] += offsets[index - 1] }
-            timings.traceRanges = (0..<timings.traceIDs.count).map { offsets[$0]..<offsets[$0 + 1] }
-            var next = offsets
-            timings.spans = [SpanTiming](unsafeUninitializedCapacity: read.count) { buffer, count in
-                for index in order {
-                    let trace = Int(traceOfSpan[index])
-                    (buffer.baseAddress! + next[trace]).initialize(to: read[index])
-                    next[trace] += 1
-                }
-                count = read.count
-            }
-            withExtendedLifetime(traceStatement) {}
-            return timings
+        try timings(filter, parts: ProcessInfo.processInfo.activeProcessorCount, rowsPerPart: 100_000)
+    }
+
+    func timings(_ filter: SpanFilter, parts: Int, rowsPerPart: Int) throws -> SpanTimings {
+        let (window, services) = try store.read { db in
+            (try SpanWindow(db, since: Self.nanos(filter.since), until: Self.nanos(filter.until)), try SpanServices(db))
         }
+        // Cheapest test first: the duration.
+        var conditions = ""
+        var arguments: [DatabaseValue] = []
+        if let threshold = filter.longerThan {
+            conditions += " AND end_ns - start_ns > ?"
+            arguments.append(Span.nanoseconds(threshold).databaseValue)
+        }
+        if let text = filter.nameContains {
+            conditions += " AND instr(name, ?) > 0"
+            arguments.append(text.databaseValue)
+        }
+        if let service = filter.service {
+            conditions += " AND origin_id IN (SELECT id FROM span_origins WHERE service = ?)"
+            arguments.append(service.databaseValue)
+        }
+        let sqlAfterWindow = conditions, argumentsAfterWindow = arguments
+        let parts = window.parts(atMost: parts, rowsPerPart: rowsPerPart)
+        let read = Mutex<[Int: Result<SpanPart, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+            let part = parts[index]
+            let sql = """
+                SELECT trace_ref, span_id, parent_span_id, origin_id, name, status_code, start_ns, end_ns, kind
+                FROM \(part.table) WHERE \(part.condition)\(sqlAfterWindow)
+                """
+            let result = Result {
+                try store.read { db in
+                    try SpanPart(db, sql: sql, arguments: StatementArguments(part.arguments.map(\.databaseValue) + argumentsAfterWindow),
+                                 services: services, size: part.size)
+                }
+            }
+            read.withLock { $0[index] = result }
+        }
+        var whole = SpanPart()
+        for index in parts.indices { whole.append(try read.withLock { $0[index]! }.get()) }
+        return try store.read { db in try whole.timings(db, services: services, sortByStart: window.rowids != nil) }
     }
-
-    /// An 8-byte id as an integer; 0 for none.
-    private static func integer(_ handle: OpaquePointer, _ column: Int32) -> UInt64 {
-        guard let bytes = sqlite3_column_blob(handle, column), sqlite3_column_bytes(handle, column) == 8 else { return 0 }
-        return bytes.loadUnaligned(as: UInt64.self)
-    }
-
 
     static func nanos(_ date: Date) -> Int64 { Span.nanoseconds(date.timeIntervalSince1970) }
 
@@ -326,5 +262,166 @@ enum SpanRows {
             },
             origin: SpanOrigin(resource: attributes(row["resource"]), scopeName: row["scope_name"], scopeVersion: row["scope_version"],
                                scopeAttributes: attributes(row["scope_attributes"])))
+    }
+}
+
+/// Each span origin's service, as an index into the distinct services' names.
+private struct SpanServices: Sendable {
+    let names: [String]
+    private(set) var ofOrigin: [Int64: Int] = [:]
+    /// A span whose origin has gone (retention removes it with its latest span) is nobody's:
+    /// the specification's name for a resource without a service.
+    let unknown: Int
+
+    init(_ db: Database) throws {
+        var names: [String] = []
+        func index(_ name: String) -> Int {
+            if let known = names.firstIndex(of: name) { return known }
+            names.append(name)
+            return names.count - 1
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, service FROM span_origins") {
+            ofOrigin[row["id"]] = index(row["service"])
+        }
+        unknown = index("unknown_service")
+        self.names = names
+    }
+}
+
+/// Spans of a window as read, in the order read, with their traces and operations numbered in
+/// the order first read: a trace's spans are mostly read together, and a service has a few
+/// operations, whose names are compared as bytes.
+private struct SpanPart: Sendable {
+    /// Each span's operation an index into `operations`.
+    var spans: [SpanTiming] = []
+    /// Each span's trace, an index into `traceRefs`.
+    var traceOfSpan: [Int32] = []
+    var traceRefs: [Int64] = []
+    var operations: [(service: Int, name: [UInt8])] = []
+
+    init() {}
+
+    /// Reads the rows of `sql` (trace_ref, span_id, parent_span_id, origin_id, name, status_code,
+    /// start_ns, end_ns, kind), of which there are at most about `size`.
+    init(_ db: Database, sql: String, arguments: StatementArguments, services: SpanServices, size: Int) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        spans.reserveCapacity(size)
+        traceOfSpan.reserveCapacity(size)
+        var traceIndex: [Int64: Int32] = [:]
+        var operationsOfService: [Int: [Int32]] = [:]
+        var lastOrigin: (id: Int64, service: Int) = (-1, 0)
+        var lastTrace: (ref: Int64, index: Int32) = (-1, 0)
+        while true {
+            let step = sqlite3_step(handle)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
+            let traceRef = sqlite3_column_int64(handle, 0)
+            if traceRef != lastTrace.ref {
+                let index = traceIndex[traceRef] ?? {
+                    traceIndex[traceRef] = Int32(traceRefs.count)
+                    traceRefs.append(traceRef)
+                    return Int32(traceRefs.count - 1)
+                }()
+                lastTrace = (traceRef, index)
+            }
+            traceOfSpan.append(lastTrace.index)
+            let origin = sqlite3_column_int64(handle, 3)
+            if origin != lastOrigin.id { lastOrigin = (origin, services.ofOrigin[origin] ?? services.unknown) }
+            let name = UnsafeRawBufferPointer(start: sqlite3_column_text(handle, 4), count: Int(sqlite3_column_bytes(handle, 4)))
+            let operation = operationsOfService[lastOrigin.service]?.first { operations[Int($0)].name.elementsEqual(name) } ?? {
+                operations.append((lastOrigin.service, Array(name)))
+                operationsOfService[lastOrigin.service, default: []].append(Int32(operations.count - 1))
+                return Int32(operations.count - 1)
+            }()
+            spans.append(SpanTiming(
+                spanID: Self.integer(handle, 1), parent: Self.integer(handle, 2), operation: operation,
+                kind: Span.Kind(rawValue: Int(sqlite3_column_int(handle, 8))) ?? .unspecified,
+                error: sqlite3_column_int(handle, 5) == Int32(Span.StatusCode.error.rawValue),
+                start: sqlite3_column_int64(handle, 6), end: sqlite3_column_int64(handle, 7)))
+        }
+    }
+
+    /// An 8-byte id as an integer; 0 for none.
+    private static func integer(_ handle: OpaquePointer, _ column: Int32) -> UInt64 {
+        guard let bytes = sqlite3_column_blob(handle, column), sqlite3_column_bytes(handle, column) == 8 else { return 0 }
+        return bytes.loadUnaligned(as: UInt64.self)
+    }
+
+    /// Adds the spans of `other`, read after these: a trace or operation both read is one.
+    mutating func append(_ other: SpanPart) {
+        guard !spans.isEmpty else { return self = other }
+        var traceNumber = [Int64: Int32](minimumCapacity: traceRefs.count)
+        for (index, ref) in traceRefs.enumerated() { traceNumber[ref] = Int32(index) }
+        let traces = other.traceRefs.map { ref in
+            traceNumber[ref] ?? {
+                traceRefs.append(ref)
+                return Int32(traceRefs.count - 1)
+            }()
+        }
+        let operationNumbers = other.operations.map { operation in
+            Int32(operations.firstIndex { $0 == operation } ?? {
+                operations.append(operation)
+                return operations.count - 1
+            }())
+        }
+        traceOfSpan += other.traceOfSpan.lazy.map { traces[Int($0)] }
+        spans += other.spans.lazy.map { span in
+            var span = span
+            span.operation = operationNumbers[Int(span.operation)]
+            return span
+        }
+    }
+
+    /// The spans grouped by trace, renumbered in order of start (then of reading): traces by
+    /// their first span, each trace's spans by start. Spans read through the index by start are
+    /// in that order already (`sortByStart` false); those read by rowid are in the order written.
+    consuming func timings(_ db: Database, services: SpanServices, sortByStart: Bool) throws -> SpanTimings {
+        var order = Array(spans.indices)
+        if sortByStart {
+            var keys = spans.indices.map { (start: spans[$0].start, read: Int32($0)) }
+            keys.sort { $0 < $1 }
+            order = keys.map { Int($0.read) }
+        }
+        let traceStatement = try db.makeStatement(sql: "SELECT trace_id FROM traces WHERE id = ?")
+        let findTrace = traceStatement.sqliteStatement
+        var timings = SpanTimings()
+        var traceNumber = [Int32](repeating: -1, count: traceRefs.count)
+        var operationNumber = [Int32](repeating: -1, count: operations.count)
+        for index in order {
+            let trace = Int(traceOfSpan[index])
+            if traceNumber[trace] < 0 {
+                traceNumber[trace] = Int32(timings.traceIDs.count)
+                sqlite3_reset(findTrace)
+                sqlite3_bind_int64(findTrace, 1, traceRefs[trace])
+                let found = sqlite3_step(findTrace) == SQLITE_ROW ? sqlite3_column_blob(findTrace, 0) : nil
+                timings.traceIDs.append(found.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(findTrace, 0))) } ?? Data())
+            }
+            traceOfSpan[index] = traceNumber[trace]
+            let operation = Int(spans[index].operation)
+            if operationNumber[operation] < 0 {
+                operationNumber[operation] = Int32(timings.operations.count)
+                let (service, name) = operations[operation]
+                timings.operations.append((services.names[service], String(decoding: name, as: UTF8.self)))
+            }
+            spans[index].operation = operationNumber[operation]
+        }
+        // A counting sort by trace: each trace's spans become one contiguous range.
+        var offsets = [Int](repeating: 0, count: timings.traceIDs.count + 1)
+        for trace in traceOfSpan { offsets[Int(trace) + 1] += 1 }
+        for index in offsets.indices.dropFirst() { offsets[index] += offsets[index - 1] }
+        timings.traceRanges = (0..<timings.traceIDs.count).map { offsets[$0]..<offsets[$0 + 1] }
+        var next = offsets
+        timings.spans = [SpanTiming](unsafeUninitializedCapacity: spans.count) { buffer, count in
+            for index in order {
+                let trace = Int(traceOfSpan[index])
+                (buffer.baseAddress! + next[trace]).initialize(to: spans[index])
+                next[trace] += 1
+            }
+            count = spans.count
+        }
+        withExtendedLifetime(traceStatement) {}
+        return timings
     }
 }

@@ -10,36 +10,47 @@ extension SpanTimings {
     }
 
     /// Each span's self time in nanoseconds: its duration less the time its children cover,
-    /// overlaps counted once.
+    /// overlaps counted once. A trace's spans are in order of start, so each span's children
+    /// come in that order too, and the time they cover is merged as they come: an interval
+    /// open per parent, extended while the next child starts within it.
     func selfTimes() -> [Int64] {
-        var selfTimes = [Int64](repeating: 0, count: spans.count)
-        var children: [UInt64: [Int]] = [:]
+        var selfTimes = spans.map { $0.end - $0.start }
+        // The open interval of each span's children; none yet: empty, at the minimum.
+        var open = [(start: Int64, end: Int64)](repeating: (.min, .min), count: spans.count)
+        var parents = ParentFinder()
         for range in traceRanges {
-            self.children(in: range, into: &children)
-            for index in range {
-                let span = spans[index]
-                selfTimes[index] = span.end - span.start - covered(children[span.spanID] ?? [], within: span)
+            parents.index(self, range)
+            for index in range where spans[index].parent != 0 {
+                guard let parent = parents.find(spans[index].parent, self, range) else { continue }
+                let start = max(spans[index].start, spans[parent].start), end = min(spans[index].end, spans[parent].end)
+                guard start < end else { continue }
+                if start <= open[parent].end {
+                    open[parent].end = max(open[parent].end, end)
+                } else {
+                    selfTimes[parent] -= open[parent].end - open[parent].start
+                    open[parent] = (start, end)
+                }
             }
+            for index in range { selfTimes[index] -= open[index].end - open[index].start }
         }
         return selfTimes
     }
+}
 
-    /// How much of `span` its children cover, overlaps counted once.
-    private func covered(_ children: [Int], within span: SpanTiming) -> Int64 {
-        guard !children.isEmpty else { return 0 }
-        let intervals = children.map { (max(spans[$0].start, span.start), min(spans[$0].end, span.end)) }
-            .filter { $0.0 < $0.1 }.sorted { $0.0 < $1.0 }
-        var total: Int64 = 0
-        var current: (Int64, Int64)?
-        for interval in intervals {
-            if let open = current, interval.0 <= open.1 {
-                current = (open.0, max(open.1, interval.1))
-            } else {
-                if let open = current { total += open.1 - open.0 }
-                current = interval
-            }
-        }
-        if let open = current { total += open.1 - open.0 }
-        return total
+/// A span's place in its trace from its span id: a look along a small trace (most have a few
+/// dozen spans), a dictionary for a large one.
+private struct ParentFinder {
+    private static let largest = 32
+    private var byID: [UInt64: Int] = [:]
+
+    mutating func index(_ timings: SpanTimings, _ range: Range<Int>) {
+        guard range.count > Self.largest else { return }
+        byID.removeAll(keepingCapacity: true)
+        for index in range { byID[timings.spans[index].spanID] = index }
+    }
+
+    func find(_ spanID: UInt64, _ timings: SpanTimings, _ range: Range<Int>) -> Int? {
+        guard range.count <= Self.largest else { return byID[spanID] }
+        return range.first { timings.spans[$0].spanID == spanID }
     }
 }
