@@ -74,6 +74,25 @@ import Testing
         #expect(Summary([]) == nil)
     }
 
+    /// Selecting a rank leaves there what sorting would, nothing larger before and nothing
+    /// smaller after; ranks selected in ascending order, each above the last, all hold.
+    @Test func selectingARankLeavesWhatSortingWould() {
+        for count in [1, 2, 3, 10, 1000] {
+            for spread in [1, 3, 1_000_000] {
+                var values = (0..<count).map { _ in Int64.random(in: 0..<Int64(spread)) }
+                let sorted = values.sorted()
+                var from = 0
+                for rank in Set([0, count / 2, count * 95 / 100, count - 1]).sorted() {
+                    values.select(rank: rank, within: from..<count)
+                    #expect(values[rank] == sorted[rank], "rank \(rank) of \(count), values below \(spread)")
+                    #expect(values[..<rank].allSatisfy { $0 <= values[rank] } && values[(rank + 1)...].allSatisfy { $0 >= values[rank] })
+                    from = rank
+                }
+                #expect(values.sorted() == sorted, "the same values")
+            }
+        }
+    }
+
     @Test func sparklineFollowsTheValues() {
         #expect(Sparkline.render([0, 1, 2, 3, 4, 5, 6, 7]) == "▁▂▃▄▅▆▇█")
         #expect(Sparkline.render([3, 3, 3]) == "▄▄▄")

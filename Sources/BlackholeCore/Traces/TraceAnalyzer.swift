@@ -190,14 +190,15 @@ public struct TraceAnalyzer: Sendable {
         for (index, accumulator) in accumulators.enumerated()
         where service == nil || timings.operations[index].service == service { totalSelf += accumulator.selfTime }
         var operations: [OperationStats] = []
-        for (index, var accumulator) in accumulators.enumerated() where accumulator.count > 0 {
+        for index in accumulators.indices where accumulators[index].count > 0 {
             let operation = timings.operations[index]
             if let service, operation.service != service { continue }
-            accumulator.durations.sort()
+            let percentiles = accumulators[index].percentilesMs([0.50, 0.95, 0.99])
+            let accumulator = accumulators[index]
             operations.append(OperationStats(
                 service: operation.service, operation: operation.name, count: accumulator.count,
                 errorRate: Double(accumulator.errors) / Double(accumulator.count),
-                p50Ms: accumulator.percentile(0.50), p95Ms: accumulator.percentile(0.95), p99Ms: accumulator.percentile(0.99),
+                p50Ms: percentiles[0], p95Ms: percentiles[1], p99Ms: percentiles[2],
                 selfTimeMs: Double(accumulator.selfTime) / 1e6,
                 selfTimeShare: totalSelf > 0 ? Double(accumulator.selfTime) / Double(totalSelf) : 0))
         }
@@ -246,10 +247,16 @@ private struct OperationAccumulator {
         durations.append(span.end - span.start)
     }
 
-    /// Nearest-rank percentile of the sorted durations, in milliseconds.
-    func percentile(_ quantile: Double) -> Double {
-        let rank = max(0, Int((quantile * Double(durations.count)).rounded(.up)) - 1)
-        return Double(durations[min(rank, durations.count - 1)]) / 1e6
+    /// Nearest-rank percentiles of the durations, in milliseconds, for `quantiles` in ascending
+    /// order: each rank selected among the durations above the one before.
+    mutating func percentilesMs(_ quantiles: [Double]) -> [Double] {
+        var from = 0
+        return quantiles.map { quantile in
+            let rank = min(max(0, Int((quantile * Double(durations.count)).rounded(.up)) - 1), durations.count - 1)
+            durations.select(rank: rank, within: from..<durations.count)
+            from = rank
+            return Double(durations[rank]) / 1e6
+        }
     }
 }
 
