@@ -166,6 +166,28 @@ import Testing
         }
     }
 
+    /// A window's trace ids, whether its traces were first stored together (one walk of the
+    /// traces' range) or apart (a lookup each); a trace whose summary is gone has an empty id.
+    @Test func aWindowNamesItsTracesWhereverTheyLie() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("t.db"))
+        let spans = SpanStore(store)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        // Ten traces, one second apart, each its own ref in order.
+        let traceIDs = (0..<10).map { _ in Span.newTraceID() }
+        for (second, traceID) in traceIDs.enumerated() {
+            try spans.write([Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: nil, name: "op",
+                                  start: start + Double(second), end: start + Double(second) + 0.5)])
+        }
+        // A late span of the first trace, at second 9.5: that window's refs are 1 and 10.
+        try spans.write([Span(traceID: traceIDs[0], spanID: Span.newSpanID(), parentSpanID: nil, name: "late",
+                              start: start + 9.5, end: start + 9.6)])
+        #expect(try spans.timings(SpanFilter(since: start + 2, until: start + 6)).traceIDs == Array(traceIDs[2..<6]))
+        #expect(try spans.timings(SpanFilter(since: start + 9, until: start + 10)).traceIDs == [traceIDs[9], traceIDs[0]])
+        try store.write { db in try db.execute(sql: "DELETE FROM traces WHERE trace_id = ?", arguments: [traceIDs[3]]) }
+        #expect(try spans.timings(SpanFilter(since: start + 2, until: start + 6)).traceIDs == [traceIDs[2], Data(), traceIDs[4], traceIDs[5]])
+    }
+
     @Test func attributeValuesUseOTLPJSON() throws {
         let encoded = String(decoding: try JSONEncoder().encode(AttributeValue.int(42)), as: UTF8.self)
         #expect(encoded == #"{"intValue":"42"}"#)

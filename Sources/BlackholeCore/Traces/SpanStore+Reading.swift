@@ -314,9 +314,7 @@ private struct SpanPart: Sendable {
         var lastOrigin: (id: Int64, service: Int) = (-1, 0)
         var lastTrace: (ref: Int64, index: Int32) = (-1, 0)
         while true {
-            let step = sqlite3_step(handle)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
+            guard try stepRow(handle, db) else { break }
             let traceRef = sqlite3_column_int64(handle, 0)
             if traceRef != lastTrace.ref {
                 let index = traceIndex[traceRef] ?? {
@@ -384,19 +382,16 @@ private struct SpanPart: Sendable {
             keys.sort { $0 < $1 }
             order = keys.map { Int($0.read) }
         }
-        let traceStatement = try db.makeStatement(sql: "SELECT trace_id FROM traces WHERE id = ?")
-        let findTrace = traceStatement.sqliteStatement
         var timings = SpanTimings()
         var traceNumber = [Int32](repeating: -1, count: traceRefs.count)
+        var refsInOrder: [Int64] = []
+        refsInOrder.reserveCapacity(traceRefs.count)
         var operationNumber = [Int32](repeating: -1, count: operations.count)
         for index in order {
             let trace = Int(traceOfSpan[index])
             if traceNumber[trace] < 0 {
-                traceNumber[trace] = Int32(timings.traceIDs.count)
-                sqlite3_reset(findTrace)
-                sqlite3_bind_int64(findTrace, 1, traceRefs[trace])
-                let found = sqlite3_step(findTrace) == SQLITE_ROW ? sqlite3_column_blob(findTrace, 0) : nil
-                timings.traceIDs.append(found.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(findTrace, 0))) } ?? Data())
+                traceNumber[trace] = Int32(refsInOrder.count)
+                refsInOrder.append(traceRefs[trace])
             }
             traceOfSpan[index] = traceNumber[trace]
             let operation = Int(spans[index].operation)
@@ -407,6 +402,7 @@ private struct SpanPart: Sendable {
             }
             spans[index].operation = operationNumber[operation]
         }
+        timings.traceIDs = try Self.traceIDs(db, refsInOrder)
         // A counting sort by trace: each trace's spans become one contiguous range.
         var offsets = [Int](repeating: 0, count: timings.traceIDs.count + 1)
         for trace in traceOfSpan { offsets[Int(trace) + 1] += 1 }
@@ -421,7 +417,45 @@ private struct SpanPart: Sendable {
             }
             count = spans.count
         }
-        withExtendedLifetime(traceStatement) {}
         return timings
     }
+
+    /// The trace id of each trace ref (an empty one for a trace retention has removed). A
+    /// window's traces were mostly first seen together, so their refs mostly lie close: then
+    /// their range of the traces table is read in one walk, else each is looked up.
+    private static func traceIDs(_ db: Database, _ refs: [Int64]) throws -> [Data] {
+        var traceIDs = [Data](repeating: Data(), count: refs.count)
+        guard let low = refs.min(), let high = refs.max() else { return traceIDs }
+        let together = high - low < 2 * Int64(refs.count)
+        let statement = try db.makeStatement(sql: together ? "SELECT id, trace_id FROM traces WHERE id BETWEEN ? AND ?"
+                                                           : "SELECT id, trace_id FROM traces WHERE id = ?")
+        let handle = statement.sqliteStatement
+        func store(into index: Int) {
+            traceIDs[index] = Data(bytes: sqlite3_column_blob(handle, 1), count: Int(sqlite3_column_bytes(handle, 1)))
+        }
+        if together {
+            var numberOfRef = [Int32](repeating: -1, count: Int(high - low) + 1)
+            for (index, ref) in refs.enumerated() { numberOfRef[Int(ref - low)] = Int32(index) }
+            sqlite3_bind_int64(handle, 1, low)
+            sqlite3_bind_int64(handle, 2, high)
+            while try stepRow(handle, db) {
+                let number = numberOfRef[Int(sqlite3_column_int64(handle, 0) - low)]
+                if number >= 0 { store(into: Int(number)) }
+            }
+        } else {
+            for (index, ref) in refs.enumerated() {
+                sqlite3_reset(handle)
+                sqlite3_bind_int64(handle, 1, ref)
+                if try stepRow(handle, db) { store(into: index) }
+            }
+        }
+        return withExtendedLifetime(statement) { traceIDs }
+    }
+}
+
+/// Steps a statement: true for a row, false when done; an error thrown.
+private func stepRow(_ handle: OpaquePointer, _ db: Database) throws -> Bool {
+    let step = sqlite3_step(handle)
+    guard step == SQLITE_ROW || step == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: db.lastErrorMessage) }
+    return step == SQLITE_ROW
 }
