@@ -73,12 +73,13 @@ struct AnalyzeCommand: AsyncParsableCommand {
         }
         let run = pattern.isEmpty ? TracePattern.allCases : patterns
         // The window's spans are read once, for the summary and the span detectors both.
+        // Then the detectors (SQLite's work, mostly) and the summary (blackhole's) run at once.
         let window = pattern.isEmpty || summary ? try analyzer.spans.timings(SpanFilter(since: from, until: until)) : nil
+        async let issues = analyzer.detect(run, since: from, until: until, service: service, spans: window)
         let bottlenecks = window.map { timings in
             let found = analyzer.bottlenecks(of: timings, service: service)
             return TraceAnalysisReport.Summary(spanCount: found.spanCount, operations: found.operations, criticalPaths: found.criticalPaths)
         }
-        let issues = try analyzer.detect(run, since: from, until: until, service: service, spans: window)
-        try context.emit(TraceAnalysisReport(since: from, until: until, patterns: run, issues: issues, summary: bottlenecks))
+        try context.emit(TraceAnalysisReport(since: from, until: until, patterns: run, issues: try await issues, summary: bottlenecks))
     }
 }
