@@ -147,33 +147,18 @@ extension SpanStore {
         let (window, services) = try store.read { db in
             (try SpanWindow(db, since: Self.nanos(filter.since), until: Self.nanos(filter.until)), try SpanServices(db))
         }
-        // Cheapest test first: the duration.
-        var conditions = ""
-        var arguments: [DatabaseValue] = []
-        if let threshold = filter.longerThan {
-            conditions += " AND end_ns - start_ns > ?"
-            arguments.append(Span.nanoseconds(threshold).databaseValue)
-        }
-        if let text = filter.nameContains {
-            conditions += " AND instr(name, ?) > 0"
-            arguments.append(text.databaseValue)
-        }
-        if let service = filter.service {
-            conditions += " AND origin_id IN (SELECT id FROM span_origins WHERE service = ?)"
-            arguments.append(service.databaseValue)
-        }
-        let sqlAfterWindow = conditions, argumentsAfterWindow = arguments
+        let narrowing = Self.narrowing(filter)
         let parts = window.parts(atMost: parts, rowsPerPart: rowsPerPart)
         let read = Mutex<[Int: Result<SpanPart, any Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: parts.count) { index in
             let part = parts[index]
             let sql = """
                 SELECT trace_ref, span_id, parent_span_id, origin_id, name, status_code, start_ns, end_ns, kind
-                FROM \(part.table) WHERE \(part.condition)\(sqlAfterWindow)
+                FROM \(part.table) WHERE \(part.condition)\(narrowing.sql)
                 """
             let result = Result {
                 try store.read { db in
-                    try SpanPart(db, sql: sql, arguments: StatementArguments(part.arguments.map(\.databaseValue) + argumentsAfterWindow),
+                    try SpanPart(db, sql: sql, arguments: StatementArguments(part.arguments.map(\.databaseValue) + narrowing.arguments),
                                  services: services, size: part.size)
                 }
             }
@@ -182,6 +167,26 @@ extension SpanStore {
         var whole = SpanPart()
         for index in parts.indices { whole.append(try read.withLock { $0[index]! }.get()) }
         return try store.read { db in try whole.timings(db, services: services, sortByStart: window.rowids != nil) }
+    }
+
+    /// The filter's conditions beyond the window, each with `AND` before it, and their arguments;
+    /// the cheapest test first: the duration.
+    private static func narrowing(_ filter: SpanFilter) -> (sql: String, arguments: [DatabaseValue]) {
+        var sql = ""
+        var arguments: [DatabaseValue] = []
+        if let threshold = filter.longerThan {
+            sql += " AND end_ns - start_ns > ?"
+            arguments.append(Span.nanoseconds(threshold).databaseValue)
+        }
+        if let text = filter.nameContains {
+            sql += " AND instr(name, ?) > 0"
+            arguments.append(text.databaseValue)
+        }
+        if let service = filter.service {
+            sql += " AND origin_id IN (SELECT id FROM span_origins WHERE service = ?)"
+            arguments.append(service.databaseValue)
+        }
+        return (sql, arguments)
     }
 
     static func nanos(_ date: Date) -> Int64 { Span.nanoseconds(date.timeIntervalSince1970) }
@@ -268,7 +273,7 @@ enum SpanRows {
 /// Each span origin's service, as an index into the distinct services' names.
 private struct SpanServices: Sendable {
     let names: [String]
-    private(set) var ofOrigin: [Int64: Int] = [:]
+    let ofOrigin: [Int64: Int]
     /// A span whose origin has gone (retention removes it with its latest span) is nobody's:
     /// the specification's name for a resource without a service.
     let unknown: Int
@@ -280,11 +285,13 @@ private struct SpanServices: Sendable {
             names.append(name)
             return names.count - 1
         }
+        var ofOrigin: [Int64: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, service FROM span_origins") {
             ofOrigin[row["id"]] = index(row["service"])
         }
         unknown = index("unknown_service")
         self.names = names
+        self.ofOrigin = ofOrigin
     }
 }
 
@@ -313,8 +320,7 @@ private struct SpanPart: Sendable {
         var operationsOfService: [Int: [Int32]] = [:]
         var lastOrigin: (id: Int64, service: Int) = (-1, 0)
         var lastTrace: (ref: Int64, index: Int32) = (-1, 0)
-        while true {
-            guard try stepRow(handle, db) else { break }
+        while try stepRow(handle, db) {
             let traceRef = sqlite3_column_int64(handle, 0)
             if traceRef != lastTrace.ref {
                 let index = traceIndex[traceRef] ?? {
