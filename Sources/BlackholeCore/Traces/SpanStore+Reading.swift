@@ -164,8 +164,7 @@ extension SpanStore {
             }
             read.withLock { $0[index] = result }
         }
-        var whole = SpanPart()
-        for index in parts.indices { whole.append(try read.withLock { $0[index]! }.get()) }
+        let whole = SpanPart(merging: try parts.indices.map { index in try read.withLock { $0[index]! }.get() })
         return try store.read { db in try whole.timings(db, services: services, sortByStart: window.rowids != nil) }
     }
 
@@ -353,28 +352,37 @@ private struct SpanPart: Sendable {
         return bytes.loadUnaligned(as: UInt64.self)
     }
 
-    /// Adds the spans of `other`, read after these: a trace or operation both read is one.
-    mutating func append(_ other: SpanPart) {
-        guard !spans.isEmpty else { return self = other }
-        var traceNumber = [Int64: Int32](minimumCapacity: traceRefs.count)
-        for (index, ref) in traceRefs.enumerated() { traceNumber[ref] = Int32(index) }
-        let traces = other.traceRefs.map { ref in
-            traceNumber[ref] ?? {
-                traceRefs.append(ref)
-                return Int32(traceRefs.count - 1)
-            }()
+    /// The parts' spans one after another, in the order of `parts`: a trace or an operation read
+    /// in more than one part is one.
+    init(merging parts: [SpanPart]) {
+        guard parts.count > 1 else {
+            self = parts.first ?? SpanPart()
+            return
         }
-        let operationNumbers = other.operations.map { operation in
-            Int32(operations.firstIndex { $0 == operation } ?? {
-                operations.append(operation)
-                return operations.count - 1
-            }())
-        }
-        traceOfSpan += other.traceOfSpan.lazy.map { traces[Int($0)] }
-        spans += other.spans.lazy.map { span in
-            var span = span
-            span.operation = operationNumbers[Int(span.operation)]
-            return span
+        let count = parts.reduce(0) { $0 + $1.spans.count }
+        spans.reserveCapacity(count)
+        traceOfSpan.reserveCapacity(count)
+        var traceNumber: [Int64: Int32] = [:]
+        for part in parts {
+            let traces = part.traceRefs.map { ref in
+                traceNumber[ref] ?? {
+                    traceRefs.append(ref)
+                    traceNumber[ref] = Int32(traceRefs.count - 1)
+                    return Int32(traceRefs.count - 1)
+                }()
+            }
+            let operationNumbers = part.operations.map { operation in
+                Int32(operations.firstIndex { $0 == operation } ?? {
+                    operations.append(operation)
+                    return operations.count - 1
+                }())
+            }
+            traceOfSpan += part.traceOfSpan.lazy.map { traces[Int($0)] }
+            spans += part.spans.lazy.map { span in
+                var span = span
+                span.operation = operationNumbers[Int(span.operation)]
+                return span
+            }
         }
     }
 
