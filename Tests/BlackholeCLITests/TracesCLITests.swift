@@ -73,8 +73,8 @@ import TestSupport
         #expect(again["spans_duplicate"] as? Int == 5 && again["spans_accepted"] as? Int == 0)
     }
 
-    /// `ingest` reads OTLP/protobuf straight into stored rows and OTLP/JSON through span values:
-    /// the same spans in each format come out of every query the same.
+    /// `ingest` reads OTLP/protobuf and OTLP/JSON each straight into stored rows, by readers of
+    /// their own: the same spans in each format come out of every query the same.
     @Test func protobufAndJSONOfTheSameSpansStoreTheSame() throws {
         defer { cli.cleanUp() }
         let generator = URL(fileURLWithPath: Fixtures.directory).deletingLastPathComponent().deletingLastPathComponent()

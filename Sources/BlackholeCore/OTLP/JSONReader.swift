@@ -93,9 +93,26 @@ struct JSONReader {
     }
 
     mutating func string() throws -> String {
-        if null() { return "" }
+        try withString { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with a string's UTF-8, unescaped (null is empty): the document's own bytes when
+    /// the string has no escapes, so that reading it makes no copy. Bytes that are not UTF-8 become
+    /// U+FFFD, as in `string()`.
+    mutating func withString<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        if null() { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         guard skipSpace() == UInt8(ascii: "\"") else { throw mismatch("a string") }
-        return try rawString()
+        let (run, escaped) = try plainRun()
+        guard escaped else { return try Self.validUTF8(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[run])), body) }
+        var out = Array(bytes[run])
+        try appendEscaped(to: &out)
+        return try out.withUnsafeBytes { try Self.validUTF8($0, body) }
+    }
+
+    private static func validUTF8<Result>(_ text: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        if text.allSatisfy({ $0 < 0x80 }) || String(validating: text, as: UTF8.self) != nil { return try body(text) }
+        var repaired = String(decoding: text, as: UTF8.self)
+        return try repaired.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 
     mutating func bool() throws -> Bool {
@@ -114,6 +131,7 @@ struct JSONReader {
     /// A fixed64 written as a string (the specification) or a number (what some exporters send).
     mutating func unsigned() throws -> UInt64 {
         if null() { return 0 }
+        if let value = plainDigits() { return value }
         let text = try numberText()
         guard let value = UInt64(text) else { throw problem("\(Self.shown(text)) is not a count of nanoseconds") }
         return value
@@ -243,28 +261,38 @@ struct JSONReader {
 
     /// A string whose opening quote is next.
     private mutating func rawString() throws -> String {
+        let (run, escaped) = try plainRun()
+        guard escaped else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[run]), as: UTF8.self) }
+        var out = Array(bytes[run])
+        try appendEscaped(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Passes the opening quote next and the string's bytes up to its closing quote (consumed) or
+    /// its first escape (where it stops, `escaped`).
+    private mutating func plainRun() throws -> (run: Range<Int>, escaped: Bool) {
         position += 1
         let start = position
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)]), as: UTF8.self)
+                return (start..<(position - 1), false)
             }
-            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+            if byte == UInt8(ascii: "\\") { return (start..<position, true) }
             if byte < 0x20 { throw syntax("control character in a string") }
             position += 1
         }
         throw syntax("unterminated string")
     }
 
-    private mutating func escapedString(from start: Int) throws -> String {
-        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+    /// The rest of a string from its first escape, through its closing quote.
+    private mutating func appendEscaped(to out: inout [UInt8]) throws {
         while position < bytes.count {
             let byte = bytes[position]
             position += 1
             switch byte {
-            case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\""): return
             case UInt8(ascii: "\\"):
                 guard position < bytes.count else { throw syntax("unterminated string") }
                 let escape = bytes[position]
@@ -292,6 +320,33 @@ struct JSONReader {
             }
         }
         throw syntax("unterminated string")
+    }
+
+    /// A count of nanoseconds in the common form, read without making its text: 1 to 19 digits,
+    /// quoted or not, followed by what ends a value. Nil, with nothing consumed, for any other form.
+    private mutating func plainDigits() -> UInt64? {
+        guard let first = skipSpace() else { return nil }
+        let quoted = first == UInt8(ascii: "\"")
+        var index = quoted ? position + 1 : position
+        var value: UInt64 = 0
+        var digits = 0
+        while index < bytes.count, digits < 20, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            value = value &* 10 &+ UInt64(bytes[index] - UInt8(ascii: "0"))
+            digits += 1
+            index += 1
+        }
+        guard (1...19).contains(digits) else { return nil }
+        if quoted {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            index += 1
+        } else if index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: break
+            default: return nil
+            }
+        }
+        position = index
+        return value
     }
 
     private mutating func hex4() throws -> UInt32 {

@@ -407,7 +407,7 @@ enum OTLPSpanRows {
             }
             let bytes = self.bytes
             entries.sort { a, b in
-                switch Self.compare(bytes.slice(a.key), bytes.slice(b.key)) {
+                switch SpanJSON.compareKeys(bytes.slice(a.key), bytes.slice(b.key)) {
                 case .orderedSame: a.order < b.order
                 case .orderedAscending: true
                 case .orderedDescending: false
@@ -417,7 +417,7 @@ enum OTLPSpanRows {
             unique.reserveCapacity(entries.count)
             var unused: [UInt8] = []
             for entry in entries {
-                if let last = unique.last, Self.compare(bytes.slice(last.key), bytes.slice(entry.key)) == .orderedSame {
+                if let last = unique.last, SpanJSON.compareKeys(bytes.slice(last.key), bytes.slice(entry.key)) == .orderedSame {
                     // A dictionary keeps the first key and the last value.
                     try writeValue(last.values, into: &unused)
                     unique[unique.count - 1].values = entry.values
@@ -426,17 +426,6 @@ enum OTLPSpanRows {
                 }
             }
             return unique
-        }
-
-        /// Keys in the order and sameness of Swift's strings, which sort and tell apart the
-        /// attributes of a `Span`: byte order for ASCII, Unicode's canonical equivalence otherwise.
-        private static func compare(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> ComparisonResult {
-            if left.allSatisfy({ $0 < 0x80 }) && right.allSatisfy({ $0 < 0x80 }) {
-                if left.elementsEqual(right) { return .orderedSame }
-                return left.lexicographicallyPrecedes(right) ? .orderedAscending : .orderedDescending
-            }
-            let a = String(decoding: left, as: UTF8.self), b = String(decoding: right, as: UTF8.self)
-            return a == b ? .orderedSame : a < b ? .orderedAscending : .orderedDescending
         }
 
         /// `{"key":value,…}` of sorted entries.

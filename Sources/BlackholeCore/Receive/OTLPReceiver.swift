@@ -97,9 +97,11 @@ public struct OTLPReceiver: Sendable {
         var samples: [Sample] = []
         do {
             switch signal {
-            case .traces where encoding == .protobuf && !forwarding:
+            case .traces where !forwarding:
                 // Straight into stored rows, as `ingest` reads files.
-                let outcome = try OTLPSpanRows.decode(body, sampler: sampler, into: &spans)
+                let outcome = encoding == .json
+                    ? try OTLPJSON.decode(body, sampler: sampler, into: &spans)
+                    : try OTLPSpanRows.decode(body, sampler: sampler, into: &spans)
                 (receipt.rejected, receipt.problem) = (outcome.rejected, outcome.firstProblem)
             case .traces:
                 var decoded = encoding == .json ? try OTLPJSON.decodeTraces(body) : try OTLPProtobuf.decodeTraces(body)

@@ -198,17 +198,10 @@ public struct SpanIngestor: Sendable {
                     guard queue.push(.problem("\(location): \(message)")) else { return }
                 case .unit(let unit):
                     do {
-                        let outcome: OTLPSpanRows.Outcome
-                        if reader.format!.isJSON {
-                            var decoded = try OTLPJSON.decodeTraces(unit.data)
-                            let dropped = sampler.apply(to: &decoded.spans)
-                            batch.append(contentsOf: decoded.spans)
-                            outcome = OTLPSpanRows.Outcome(accepted: decoded.spans.count, sampledOut: dropped, rejected: decoded.rejected,
-                                                           firstProblem: decoded.firstProblem)
-                        } else {
-                            // Protobuf goes straight to stored rows.
-                            outcome = try OTLPSpanRows.decode(unit.data, sampler: sampler, into: &batch)
-                        }
+                        // Straight to stored rows.
+                        let outcome = reader.format!.isJSON
+                            ? try OTLPJSON.decode(unit.data, sampler: sampler, into: &batch)
+                            : try OTLPSpanRows.decode(unit.data, sampler: sampler, into: &batch)
                         if outcome.sampledOut > 0, !queue.push(.sampledOut(outcome.sampledOut)) { return }
                         if outcome.rejected > 0 {
                             guard queue.push(.rejected(outcome.rejected)),

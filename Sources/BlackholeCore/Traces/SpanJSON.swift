@@ -172,6 +172,17 @@ enum SpanJSON {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Keys in the order and sameness of Swift's strings, which sort and tell apart the
+    /// attributes of a `Span`: byte order for ASCII, Unicode's canonical equivalence otherwise.
+    static func compareKeys(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> ComparisonResult {
+        if left.allSatisfy({ $0 < 0x80 }) && right.allSatisfy({ $0 < 0x80 }) {
+            if left.elementsEqual(right) { return .orderedSame }
+            return left.lexicographicallyPrecedes(right) ? .orderedAscending : .orderedDescending
+        }
+        let a = String(decoding: left, as: UTF8.self), b = String(decoding: right, as: UTF8.self)
+        return a == b ? .orderedSame : a < b ? .orderedAscending : .orderedDescending
+    }
+
     static func hex(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         for byte in bytes {
             out.append(hexDigits[Int(byte >> 4)])

@@ -178,8 +178,24 @@ public struct SpanBatch: Sendable {
         rows.append(row)
     }
 
-    public mutating func append(contentsOf spans: [Span]) {
-        for span in spans { append(span) }
+    /// Names the origin of rows added before it was known: an OTLP/JSON resource may come after
+    /// its spans.
+    mutating func setOrigin(_ origin: SpanOrigin, of range: Range<Int>) {
+        let index = index(of: origin)
+        for row in range { rows[row].origin = index }
+    }
+
+    /// The spans as values, read back from their text.
+    var spans: [Span] {
+        func string(_ range: Text) -> String { String(decoding: text[range.start..<range.start + max(range.count, 0)], as: UTF8.self) }
+        return rows.map { row in
+            Span(traceID: Data(text[row.ids..<row.ids + 16]), spanID: Data(text[row.ids + 16..<row.ids + 24]),
+                 parentSpanID: row.isRoot ? nil : Data(text[row.ids + 24..<row.ids + 32]), name: string(row.name), kind: row.kind,
+                 startNanos: row.startNanos, endNanos: row.endNanos, statusCode: row.statusCode, statusMessage: string(row.statusMessage),
+                 attributes: SpanRows.attributes(string(row.attributes)),
+                 events: SpanRows.events(row.events.count < 0 ? nil : string(row.events)),
+                 links: SpanRows.links(row.links.count < 0 ? nil : string(row.links)), origin: origins[row.origin])
+        }
     }
 
     /// Empties the batch, keeping its storage for the next.

@@ -249,23 +249,28 @@ enum SpanRows {
         return (try? JSONDecoder().decode(Attributes.self, from: Data(text.utf8))) ?? [:]
     }
 
+    static func events(_ text: String?) -> [Span.Event] {
+        guard let text, let events = try? JSONDecoder().decode([StoredEvent].self, from: Data(text.utf8)) else { return [] }
+        return events.map { Span.Event(timeNanos: UInt64($0.time_unix_nano) ?? 0, name: $0.name, attributes: $0.attributes) }
+    }
+
+    static func links(_ text: String?) -> [Span.Link] {
+        guard let text, let links = try? JSONDecoder().decode([StoredLink].self, from: Data(text.utf8)) else { return [] }
+        return links.map {
+            Span.Link(traceID: Data(hex: $0.trace_id) ?? Data(), spanID: Data(hex: $0.span_id) ?? Data(), traceState: $0.trace_state,
+                      attributes: $0.attributes)
+        }
+    }
+
     /// A row of `spans` joined with its origin's columns.
     static func span(_ row: Row) -> Span {
-        let decoder = JSONDecoder()
-        let events = (row["events"] as String?).flatMap { try? decoder.decode([StoredEvent].self, from: Data($0.utf8)) } ?? []
-        let links = (row["links"] as String?).flatMap { try? decoder.decode([StoredLink].self, from: Data($0.utf8)) } ?? []
-        return Span(
-            traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], name: row["name"],
-            kind: Span.Kind(rawValue: row["kind"]) ?? .unspecified, startNanos: UInt64(row["start_ns"] as Int64),
-            endNanos: UInt64(row["end_ns"] as Int64), statusCode: Span.StatusCode(rawValue: row["status_code"]) ?? .unset,
-            statusMessage: row["status_message"], attributes: attributes(row["attributes"]),
-            events: events.map { Span.Event(timeNanos: UInt64($0.time_unix_nano) ?? 0, name: $0.name, attributes: $0.attributes) },
-            links: links.map {
-                Span.Link(traceID: Data(hex: $0.trace_id) ?? Data(), spanID: Data(hex: $0.span_id) ?? Data(), traceState: $0.trace_state,
-                          attributes: $0.attributes)
-            },
-            origin: SpanOrigin(resource: attributes(row["resource"]), scopeName: row["scope_name"], scopeVersion: row["scope_version"],
-                               scopeAttributes: attributes(row["scope_attributes"])))
+        Span(traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], name: row["name"],
+             kind: Span.Kind(rawValue: row["kind"]) ?? .unspecified, startNanos: UInt64(row["start_ns"] as Int64),
+             endNanos: UInt64(row["end_ns"] as Int64), statusCode: Span.StatusCode(rawValue: row["status_code"]) ?? .unset,
+             statusMessage: row["status_message"], attributes: attributes(row["attributes"]), events: events(row["events"]),
+             links: links(row["links"]),
+             origin: SpanOrigin(resource: attributes(row["resource"]), scopeName: row["scope_name"], scopeVersion: row["scope_version"],
+                                scopeAttributes: attributes(row["scope_attributes"])))
     }
 }
 
