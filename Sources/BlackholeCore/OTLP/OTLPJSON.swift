@@ -164,20 +164,8 @@ public enum OTLPJSON {
             }
         }
         let isRoot = rows.parentID.allSatisfy { $0 == 0 }
-        let problem: String? =
-            if let idProblem {
-                idProblem
-            } else if rows.traceID.count != 16 || rows.traceID.allSatisfy({ $0 == 0 }) {
-                "trace id must be 16 bytes, not all zero"
-            } else if rows.spanID.count != 8 || rows.spanID.allSatisfy({ $0 == 0 }) {
-                "span id must be 8 bytes, not all zero"
-            } else if start == 0 {
-                "start time is missing"
-            } else if end < start {
-                "ends before it starts"
-            } else {
-                nil
-            }
+        let problem = idProblem
+            ?? DecodedSpans.problem(traceID: rows.traceID, spanID: rows.spanID, parentID: rows.parentID, start: start, end: end)
         if let problem {
             rows.outcome.rejected += 1
             if rows.outcome.firstProblem == nil {
@@ -383,43 +371,36 @@ public enum OTLPJSON {
             let start = out.count
             if !reader.null() {
                 try reader.object { reader, key in
-                    func replace() { out.removeSubrange(start...) }
+                    // The case given last replaces those before it.
+                    func set(_ write: (inout [UInt8]) throws -> Void) rethrows {
+                        out.removeSubrange(start...)
+                        try write(&out)
+                    }
                     switch key {
-                    case "stringValue":
-                        try reader.withString { text in
-                            replace()
-                            SpanJSON.stringValue(text, into: &out)
-                        }
-                    case "boolValue":
-                        let flag = try reader.bool()
-                        replace()
-                        SpanJSON.boolValue(flag, into: &out)
-                    case "intValue":
-                        let number = try reader.signed()
-                        replace()
-                        SpanJSON.intValue(number, into: &out)
-                    case "doubleValue":
-                        let number = try reader.double()
-                        replace()
-                        SpanJSON.doubleValue(number, into: &out)
+                    case "stringValue": try set { out in try reader.withString { SpanJSON.stringValue($0, into: &out) } }
+                    case "boolValue": try set { SpanJSON.boolValue(try reader.bool(), into: &$0) }
+                    case "intValue": try set { SpanJSON.intValue(try reader.signed(), into: &$0) }
+                    case "doubleValue": try set { SpanJSON.doubleValue(try reader.double(), into: &$0) }
                     case "bytesValue":
-                        let text = try reader.string()
-                        guard let data = Data(base64Encoded: text) else { throw reader.problem("is not base64") }
-                        replace()
-                        data.withUnsafeBytes { SpanJSON.bytesValue($0, into: &out) }
-                    case "arrayValue":
-                        replace()
-                        out += SpanJSON.arrayStart
-                        var count = 0
-                        try reader.object { reader, key in
-                            guard key == "values" else { return try reader.skipValue() }
-                            try reader.array { reader, _ in
-                                if count > 0 { out.append(UInt8(ascii: ",")) }
-                                count += 1
-                                try anyValue(&reader, into: &out)
-                            }
+                        try set { out in
+                            let text = try reader.string()
+                            guard let data = Data(base64Encoded: text) else { throw reader.problem("is not base64") }
+                            data.withUnsafeBytes { SpanJSON.bytesValue($0, into: &out) }
                         }
-                        out += SpanJSON.listEnd
+                    case "arrayValue":
+                        try set { out in
+                            out += SpanJSON.arrayStart
+                            var count = 0
+                            try reader.object { reader, key in
+                                guard key == "values" else { return try reader.skipValue() }
+                                try reader.array { reader, _ in
+                                    if count > 0 { out.append(UInt8(ascii: ",")) }
+                                    count += 1
+                                    try anyValue(&reader, into: &out)
+                                }
+                            }
+                            out += SpanJSON.listEnd
+                        }
                     case "kvlistValue":
                         var list = AttributeList()
                         try reader.object { reader, key in
@@ -427,8 +408,7 @@ public enum OTLPJSON {
                             list.removeAll()
                             try list.read(&reader)
                         }
-                        replace()
-                        list.write(into: &out, asList: true)
+                        set { list.write(into: &$0, asList: true) }
                     default: try reader.skipValue()
                     }
                 }

@@ -295,20 +295,8 @@ enum OTLPSpanRows {
             let eventsText = try writeArray(events, into: &batch, writeEvent)
             let linksText = try writeArray(links, into: &batch, writeLink)
 
-            let problem: String? =
-                if traceID.count != 16 || bytes.slice(traceID).allSatisfy({ $0 == 0 }) {
-                    "trace id must be 16 bytes, not all zero"
-                } else if spanID.count != 8 || bytes.slice(spanID).allSatisfy({ $0 == 0 }) {
-                    "span id must be 8 bytes, not all zero"
-                } else if !parent.isEmpty && parent.count != 8 {
-                    "parent span id must be 8 bytes or empty"
-                } else if start == 0 {
-                    "start time is missing"
-                } else if end < start {
-                    "ends before it starts"
-                } else {
-                    nil
-                }
+            let problem = DecodedSpans.problem(traceID: bytes.slice(traceID), spanID: bytes.slice(spanID), parentID: bytes.slice(parentID),
+                                               start: start, end: end)
             if let problem {
                 batch.restore(mark)
                 outcome.rejected += 1

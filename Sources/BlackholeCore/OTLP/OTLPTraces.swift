@@ -13,23 +13,29 @@ public struct DecodedSpans: Sendable {
         if firstProblem == nil { firstProblem = problem }
     }
 
-    /// Adds a span after checking what the specification requires of it.
+    /// Adds a span after checking what the specification requires of it; `rawEnd` is its end as
+    /// received (a `Span` ends no earlier than it starts).
     mutating func accept(_ span: Span, rawEnd: UInt64, at path: String) {
         var span = span
-        if let parent = span.parentSpanID, parent.allSatisfy({ $0 == 0 }) { span.parentSpanID = nil }
-        if span.traceID.count != 16 || span.traceID.allSatisfy({ $0 == 0 }) {
-            reject("\(path): trace id must be 16 bytes, not all zero")
-        } else if span.spanID.count != 8 || span.spanID.allSatisfy({ $0 == 0 }) {
-            reject("\(path): span id must be 8 bytes, not all zero")
-        } else if let parent = span.parentSpanID, parent.count != 8 {
-            reject("\(path): parent span id must be 8 bytes or empty")
-        } else if span.startNanos == 0 {
-            reject("\(path): start time is missing")
-        } else if rawEnd < span.startNanos {
-            reject("\(path): ends before it starts")
-        } else {
-            spans.append(span)
+        if let problem = Self.problem(traceID: span.traceID, spanID: span.spanID, parentID: span.parentSpanID ?? Data(),
+                                      start: span.startNanos, end: rawEnd) {
+            reject("\(path): \(problem)")
+            return
         }
+        if let parent = span.parentSpanID, parent.allSatisfy({ $0 == 0 }) { span.parentSpanID = nil }
+        spans.append(span)
+    }
+
+    /// Why a span cannot be taken, by what OTLP requires of it; nil when it can. Every reader of
+    /// spans asks this. A parent of all zeros is none.
+    static func problem(traceID: some Collection<UInt8>, spanID: some Collection<UInt8>, parentID: some Collection<UInt8>,
+                        start: UInt64, end: UInt64) -> String? {
+        if traceID.count != 16 || traceID.allSatisfy({ $0 == 0 }) { return "trace id must be 16 bytes, not all zero" }
+        if spanID.count != 8 || spanID.allSatisfy({ $0 == 0 }) { return "span id must be 8 bytes, not all zero" }
+        if parentID.count != 8 && !parentID.allSatisfy({ $0 == 0 }) { return "parent span id must be 8 bytes or empty" }
+        if start == 0 { return "start time is missing" }
+        if end < start { return "ends before it starts" }
+        return nil
     }
 }
 
