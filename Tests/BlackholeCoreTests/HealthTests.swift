@@ -89,6 +89,33 @@ import Testing
         }
     }
 
+    /// `http://` answers are read without an HTTP client library: every way an HTTP/1.1 body can
+    /// end, an answer too long to read, a service that hangs up, and by a host name.
+    @Test func plainHTTPAnswersOfEveryShape() async throws {
+        let cases: [(String, ProbeResult.Outcome, String)] = [
+            ("/chunked", .answered(.degraded), "HTTP 200 degraded"),
+            ("/until-close", .answered(.unhealthy), "HTTP 200 status \"failing\""),
+            ("/huge", .answered(.healthy), "HTTP 200"),
+            ("/hang-up", .unreachable, "connection closed by the service"),
+        ]
+        for (path, outcome, message) in cases {
+            let result = try await probe(server.url(path))
+            #expect(result.outcome == outcome, "\(path)")
+            #expect(result.message == message, "\(path)")
+        }
+        let byName = try await probe("http://localhost:\(server.port)/healthy")
+        #expect(byName.outcome == .answered(.healthy), "\(byName.message)")
+        // What the service is sent: the path and query as written, the health headers.
+        let echo = try await PlainHTTPGet.get(URL(string: server.url("/echo-request?a=%20b&c"))!, headers: ServiceProber.headers,
+                                              timeout: 2, bodyLimit: 1 << 16)
+        let sent = try JSONSerialization.jsonObject(with: Data(try #require(echo.body))) as? [String: Any]
+        #expect(echo.status == 200 && sent?["path"] as? String == "/echo-request?a=%20b&c")
+        #expect(sent?["headers"] as? [String: String] == ["Host": "127.0.0.1:\(server.port)", "Connection": "close",
+                                                          "Accept": "application/json", "User-Agent": "blackhole-health"])
+        let unresolvable = try await probe("http://no-such-host.invalid/health")
+        #expect(unresolvable.outcome == .unreachable && unresolvable.message.hasPrefix("cannot resolve no-such-host.invalid"))
+    }
+
     @Test func slowPastTheTimeoutAndRefusedAreUnreachable() async throws {
         let slow = try await probe(server.url("/slow?seconds=3"), timeout: 0.3)
         #expect(slow.outcome == .unreachable && slow.message == "timed out after 300ms")

@@ -8,6 +8,11 @@ and serves until killed:
   GET  /unavailable                  503
   GET  /error                        500
   GET  /slow?seconds=N               answers after N seconds
+  GET  /chunked                      200 {"status": "degraded"} in chunks
+  GET  /until-close                  200 {"status": "failing"}, its end the end of the connection
+  GET  /huge                         200 {"status": "failing", ...} of more than 64 KiB
+  GET  /hang-up                      closes the connection without an answer
+  GET  /echo-request                 200 healthy, with the request's path and headers
   GET  /toggle                       whatever /mode set: healthy, error or slow
   POST /mode  body: healthy|error|slow
   POST /webhook                      records the JSON body; fails with 500 while /webhook-mode is "down"
@@ -66,6 +71,23 @@ class Handler(BaseHTTPRequestHandler):
             seconds = float(parse_qs(url.query).get("seconds", ["5"])[0])
             time.sleep(seconds)
             self.reply(200, '{"status": "healthy"}')
+        elif path == "/chunked":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for piece in (b'{"status": ', b'"degraded"}'):
+                self.wfile.write(b"%x;ext=1\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        elif path == "/until-close":
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"status\": \"failing\"}")
+            self.close_connection = True
+        elif path == "/huge":
+            self.reply(200, '{"status": "failing", "pad": "' + "x" * 70000 + '"}')
+        elif path == "/hang-up":
+            self.close_connection = True
+        elif path == "/echo-request":
+            self.reply(200, json.dumps({"status": "healthy", "path": self.path, "headers": dict(self.headers)}))
         elif path == "/received":
             with lock:
                 self.reply(200, json.dumps({"received": state["received"]}))

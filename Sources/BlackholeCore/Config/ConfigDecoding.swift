@@ -8,7 +8,9 @@ enum ConfigDecoding {
         var config = Configuration()
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // Settings are read from each scalar's text, so plain scalars need no type guessed for
+            // them (the default resolver compiles seven regular expressions at every start).
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             problems.add(syntaxMessage(error), at: syntaxMark(error))
             return (config, problems.items)

@@ -26,16 +26,31 @@ public struct ServiceProber: HealthProbing {
             (outcome, message) = await PluginRunner.run(String(endpoint.dropFirst(5)), timeout: service.timeout)
         } else if endpoint.hasPrefix("tcp://") {
             (outcome, message) = await connect(endpoint, timeout: service.timeout)
+        } else if endpoint.hasPrefix("http://") {
+            (outcome, message) = await plainGet(endpoint, timeout: service.timeout)
         } else {
             (outcome, message) = await get(endpoint, timeout: service.timeout)
         }
         return ProbeResult(outcome, responseTime: elapsed(), message: message)
     }
 
+    static let headers = [("Accept", "application/json"), ("User-Agent", "blackhole-health")]
+
+    /// Plain HTTP: one blocking exchange on a thread of its own, no event loop.
+    private func plainGet(_ url: String, timeout: Double) async -> (ProbeResult.Outcome, String) {
+        guard let address = URL(string: url) else { return (.answered(.unknown), "not an http://host/path address") }
+        do {
+            let response = try await PlainHTTPGet.get(address, headers: Self.headers, timeout: timeout, bodyLimit: Self.bodyLimit)
+            return Self.classify(status: response.status, body: response.body.map { Data($0) })
+        } catch {
+            return (.unreachable, Self.describe(error, timeout: timeout))
+        }
+    }
+
+    /// HTTPS, through the command's HTTP client.
     private func get(_ url: String, timeout: Double) async -> (ProbeResult.Outcome, String) {
         var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "blackhole-health")
+        for (name, value) in Self.headers { request.headers.add(name: name, value: value) }
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout * 1e9)))
             let body = try? await response.body.collect(upTo: Self.bodyLimit)
@@ -66,15 +81,14 @@ public struct ServiceProber: HealthProbing {
     }
 
     private func connect(_ endpoint: String, timeout: Double) async -> (ProbeResult.Outcome, String) {
-        guard let url = URL(string: endpoint), let host = url.host, let port = url.port else {
+        guard let url = URL(string: endpoint), let host = url.host, let port = url.port.flatMap(UInt16.init(exactly:)) else {
             return (.answered(.unknown), "not a tcp://host:port address")
         }
+        let address = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         do {
-            let channel = try await ClientBootstrap(group: http.eventLoopGroup)
-                .connectTimeout(.nanoseconds(Int64(timeout * 1e9)))
-                .connect(host: host, port: port)
-                .get()
-            try? await channel.close()
+            try await BlockingSocket.onOwnThread {
+                close(try BlockingSocket.connect(address, port, until: BlockingSocket.deadline(timeout)))
+            }
             return (.answered(.healthy), "TCP connect to \(host):\(port)")
         } catch {
             return (.unreachable, Self.describe(error, timeout: timeout))
@@ -83,6 +97,13 @@ public struct ServiceProber: HealthProbing {
 
     /// A short reason an operator understands, not a type dump.
     static func describe(_ error: any Error, timeout: Double) -> String {
+        if let error = error as? BlockingSocket.Failure {
+            switch error {
+            case .timedOut: return "timed out after \(DurationText.format(timeout))"
+            case .closed: return "connection closed by the service"
+            case .failed(let reason): return reason.prefix(1).lowercased() + reason.dropFirst()
+            }
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:

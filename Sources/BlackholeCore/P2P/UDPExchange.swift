@@ -6,12 +6,12 @@ enum UDPExchange {
     /// Sends `query` to `host:port` (IPv4) and returns the datagrams received until `timeout`,
     /// or only the first when `collect` is false.
     static func exchange(_ query: [UInt8], host: String, port: UInt16, timeout: Double, collect: Bool) async throws -> [[UInt8]] {
-        try await IPv4Socket.onOwnThread { try blockingExchange(query, host: host, port: port, timeout: timeout, collect: collect) }
+        try await BlockingSocket.onOwnThread { try blockingExchange(query, host: host, port: port, timeout: timeout, collect: collect) }
     }
 
     private static func blockingExchange(_ query: [UInt8], host: String, port: UInt16, timeout: Double, collect: Bool) throws -> [[UInt8]] {
-        var address = try IPv4Socket.address(host, port)
-        let descriptor = try IPv4Socket.open(Int32(SOCK_DGRAM.rawValue))
+        var address = try BlockingSocket.address(host, port)
+        let descriptor = try BlockingSocket.open(Int32(SOCK_DGRAM.rawValue))
         defer { close(descriptor) }
         if host.hasPrefix("224.") {
             var on: UInt8 = 1, ttl: UInt8 = 255
@@ -21,11 +21,11 @@ enum UDPExchange {
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(descriptor, query, query.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard sent == query.count else { throw IPv4Socket.failure("send to \(host):\(port)") }
+        guard sent == query.count else { throw BlockingSocket.failure("send to \(host):\(port)") }
         var answers: [[UInt8]] = []
-        let deadline = IPv4Socket.deadline(timeout)
+        let deadline = BlockingSocket.deadline(timeout)
         var buffer = [UInt8](repeating: 0, count: 9000)
-        while IPv4Socket.wait(descriptor, for: Int16(POLLIN), until: deadline) {
+        while BlockingSocket.wait(descriptor, for: Int16(POLLIN), until: deadline) {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count > 0 { answers.append(Array(buffer[..<count])) }
             if !collect && !answers.isEmpty { break }
