@@ -136,6 +136,14 @@ import Testing
         #expect(problems("just some words\n") == ["c.yaml:1:1: expected a mapping of keys to values"])
     }
 
+    @Test func aProbePortOutOfRangeIsRefused() {
+        #expect(problems("""
+            health:
+              services:
+                far: { health_endpoint: "https://127.0.0.1:70000/health" }
+            """) == ["c.yaml:3:29: health.services.far.health_endpoint: port 70000 of \"https://127.0.0.1:70000/health\" is not between 1 and 65535"])
+    }
+
     @Test func referencesBetweenEntriesAreChecked() {
         let found = problems("""
             health:

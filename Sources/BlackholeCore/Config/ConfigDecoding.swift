@@ -125,6 +125,8 @@ enum ConfigDecoding {
                 service.healthEndpoint = value.string() ?? ""
                 if !service.healthEndpoint.isEmpty && !isProbeTarget(service.healthEndpoint) {
                     value.problem("\"\(service.healthEndpoint)\" is not an http(s)://, tcp://host:port or exec: target")
+                } else if let port = URL(string: service.healthEndpoint)?.port, !(1...65535).contains(port) {
+                    value.problem("port \(port) of \"\(service.healthEndpoint)\" is not between 1 and 65535")
                 }
             case "dependencies": service.dependencies = value.strings() ?? []
             case "criticality_level": service.criticality = value.oneOf(Criticality.self) ?? service.criticality
