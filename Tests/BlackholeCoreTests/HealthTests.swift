@@ -106,12 +106,18 @@ import Testing
         let byName = try await probe("http://localhost:\(server.port)/healthy")
         #expect(byName.outcome == .answered(.healthy), "\(byName.message)")
         // What the service is sent: the path and query as written, the health headers.
-        let echo = try await PlainHTTPGet.get(URL(string: server.url("/echo-request?a=%20b&c"))!, headers: ServiceProber.headers,
+        let echo = try await PlainHTTPGet.get(server.url("/echo-request?a=%20b&c"), headers: ServiceProber.headers,
                                               timeout: 2, bodyLimit: 1 << 16)
         let sent = try JSONSerialization.jsonObject(with: Data(try #require(echo.body))) as? [String: Any]
         #expect(echo.status == 200 && sent?["path"] as? String == "/echo-request?a=%20b&c")
         #expect(sent?["headers"] as? [String: String] == ["Host": "127.0.0.1:\(server.port)", "Connection": "close",
                                                           "Accept": "application/json", "User-Agent": "blackhole-health"])
+        // A literal IPv6 address is connected to, not looked up as a name (whether this host
+        // has IPv6 on loopback or not, the answer is about the connection).
+        for endpoint in ["http://[::1]:1/health", "tcp://[::1]:1"] {
+            let literal = try await probe(endpoint)
+            #expect(literal.outcome == .unreachable && !literal.message.hasPrefix("cannot resolve"), "\(endpoint): \(literal.message)")
+        }
         let unresolvable = try await probe("http://no-such-host.invalid/health")
         #expect(unresolvable.outcome == .unreachable && unresolvable.message.hasPrefix("cannot resolve no-such-host.invalid"))
     }

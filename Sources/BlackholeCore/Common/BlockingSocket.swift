@@ -60,14 +60,15 @@ enum BlockingSocket {
         BlackholeError(.environment, "\(what): \(String(cString: strerror(errno)))")
     }
 
-    /// A non-blocking TCP socket connected to `host` (a name, an IPv4 or an IPv6 address) at
-    /// `port`, each of the host's addresses tried in turn until one answers or `deadline` passes;
-    /// the caller closes it.
+    /// A non-blocking TCP socket connected to `host` (a name, an IPv4 or an IPv6 address, bracketed
+    /// or not, as a URL gives it) at `port`, each of the host's addresses tried in turn until one
+    /// answers or `deadline` passes; the caller closes it.
     static func connect(_ host: String, _ port: UInt16, until deadline: ContinuousClock.Instant) throws(Failure) -> Int32 {
+        let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
-        let resolved = getaddrinfo(host, String(port), &hints, &list)
+        let resolved = getaddrinfo(name, String(port), &hints, &list)
         guard resolved == 0, let list else { throw .failed("cannot resolve \(host): \(String(cString: gai_strerror(resolved)))") }
         defer { freeaddrinfo(list) }
         var reason = Failure.failed("no address for \(host)")
@@ -113,11 +114,13 @@ enum BlockingSocket {
                         until deadline: ContinuousClock.Instant) throws(Failure) -> Bool {
         while true {
             guard ready(descriptor, for: Int16(POLLIN), until: deadline) != 0 else { throw .timedOut }
-            var buffer = [UInt8](repeating: 0, count: max(1, limit))
-            let received = recv(descriptor, &buffer, buffer.count, 0)
+            let received = withUnsafeTemporaryAllocation(byteCount: max(1, limit), alignment: 1) { buffer in
+                let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
+                if count > 0 { bytes.append(contentsOf: buffer[..<count]) }
+                return count
+            }
             if received < 0 && (errno == EAGAIN || errno == EINTR) { continue }
             guard received >= 0 else { throw .failed(String(cString: strerror(errno))) }
-            bytes += buffer[..<received]
             return received > 0
         }
     }

@@ -11,15 +11,13 @@ enum PlainHTTPGet {
     }
 
     /// The answer to a GET of `url`; fails with a `BlockingSocket.Failure`.
-    static func get(_ url: URL, headers: [(String, String)], timeout: Double, bodyLimit: Int) async throws -> Response {
-        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false), components.scheme == "http",
-              let host = components.host, !host.isEmpty
+    static func get(_ url: String, headers: [(String, String)], timeout: Double, bodyLimit: Int) async throws -> Response {
+        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host, !host.isEmpty
         else { throw BlockingSocket.Failure.failed("not an http://host/path address") }
         let port = components.port ?? 80
         guard let port = UInt16(exactly: port) else { throw BlockingSocket.Failure.failed("port \(port) is out of range") }
         // A literal IPv6 address comes bracketed or not depending on the Foundation in use.
-        let address = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        let authority = (address.contains(":") ? "[\(address)]" : address) + (port == 80 ? "" : ":\(port)")
+        let authority = (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host) + (port == 80 ? "" : ":\(port)")
         var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         if let query = components.percentEncodedQuery { target += "?\(query)" }
         var request = "GET \(target) HTTP/1.1\r\nHost: \(authority)\r\nConnection: close\r\n"
@@ -27,7 +25,7 @@ enum PlainHTTPGet {
         request += "\r\n"
         let bytes = Array(request.utf8)
         return try await BlockingSocket.onOwnThread {
-            try exchange(bytes, host: address, port: port, timeout: timeout, bodyLimit: bodyLimit)
+            try exchange(bytes, host: host, port: port, timeout: timeout, bodyLimit: bodyLimit)
         }
     }
 

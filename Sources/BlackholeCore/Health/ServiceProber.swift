@@ -38,9 +38,8 @@ public struct ServiceProber: HealthProbing {
 
     /// Plain HTTP: one blocking exchange on a thread of its own, no event loop.
     private func plainGet(_ url: String, timeout: Double) async -> (ProbeResult.Outcome, String) {
-        guard let address = URL(string: url) else { return (.answered(.unknown), "not an http://host/path address") }
         do {
-            let response = try await PlainHTTPGet.get(address, headers: Self.headers, timeout: timeout, bodyLimit: Self.bodyLimit)
+            let response = try await PlainHTTPGet.get(url, headers: Self.headers, timeout: timeout, bodyLimit: Self.bodyLimit)
             return Self.classify(status: response.status, body: response.body.map { Data($0) })
         } catch {
             return (.unreachable, Self.describe(error, timeout: timeout))
@@ -84,10 +83,9 @@ public struct ServiceProber: HealthProbing {
         guard let url = URL(string: endpoint), let host = url.host, let port = url.port.flatMap(UInt16.init(exactly:)) else {
             return (.answered(.unknown), "not a tcp://host:port address")
         }
-        let address = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         do {
             try await BlockingSocket.onOwnThread {
-                close(try BlockingSocket.connect(address, port, until: BlockingSocket.deadline(timeout)))
+                close(try BlockingSocket.connect(host, port, until: BlockingSocket.deadline(timeout)))
             }
             return (.answered(.healthy), "TCP connect to \(host):\(port)")
         } catch {
