@@ -12,7 +12,7 @@ public enum DurationText {
 
     /// Parses `500ms`, `30s`, `5m`, `1h30m`, `2d`, `1.5s`, or `0`, up to 100 years. Returns seconds.
     public static func parse(_ text: String) throws -> TimeInterval {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed()
         if trimmed == "0" { return 0 }
         var total = 0.0
         var rest = Substring(trimmed)

@@ -153,14 +153,14 @@ extension ConfigDecoding {
             return headers
         }
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmed()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let colon = trimmed.firstIndex(of: ":"), colon != trimmed.startIndex,
                   !trimmed[..<colon].contains(where: \.isWhitespace) else {
                 node.problem("line \(number + 1) of \(path) is not a header (Name: value)")
                 continue
             }
-            headers[String(trimmed[..<colon])] = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[String(trimmed[..<colon])] = trimmed[trimmed.index(after: colon)...].trimmed()
         }
         return headers
     }
@@ -181,7 +181,7 @@ extension ConfigDecoding {
                 file.problem("cannot read \(path): \(FileErrors.reason(error))")
                 return nil
             }
-            let secret = text.trimmingCharacters(in: .newlines)
+            let secret = text.trimmed(\.isNewline)
             if secret.isEmpty { file.problem("\(path) is empty") }
             return secret
         case (_?, let file?):

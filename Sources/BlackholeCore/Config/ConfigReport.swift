@@ -26,7 +26,7 @@ public struct ConfigReport: Report {
     public func renderText(_ style: TextStyle) -> String {
         let header = "# source: \(source ?? "built-in defaults (no config file)")\n# database: \(database)\n"
         let body = (try? Yams.serialize(node: ConfigDocument.tree(config).yaml)) ?? ""
-        return header + body.trimmingCharacters(in: .newlines)
+        return header + body.trimmed(\.isNewline)
     }
 }
 

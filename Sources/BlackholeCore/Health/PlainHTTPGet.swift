@@ -114,7 +114,7 @@ enum PlainHTTPGet {
                 if header.isEmpty { return head }
                 guard let colon = header.firstIndex(of: UInt8(ascii: ":")) else { continue }
                 let name = String(decoding: header[..<colon], as: UTF8.self).lowercased()
-                let value = String(decoding: header[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                let value = String(decoding: header[(colon + 1)...], as: UTF8.self).trimmed()
                 switch name {
                 case "content-length":
                     guard let length = Int(value), length >= 0 else { throw .failed("Content-Length \"\(value)\" is not a length") }

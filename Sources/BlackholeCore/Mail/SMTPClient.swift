@@ -121,7 +121,7 @@ struct SMTPClient: Sendable {
                 return (text.split(separator: ":").last.map(String.init) ?? text).replacingOccurrences(of: "_", with: " ").lowercased()
             }.joined(separator: ", ")
         case let extra as NIOSSLExtraError:
-            "TLS handshake failed: " + ("\(extra)".split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")
+            "TLS handshake failed: " + ("\(extra)".split(separator: ":", maxSplits: 1).last.map { $0.trimmed() } ?? "")
         case is NIOSSLError: "TLS failed at \(progress.step): \(error)"
         default: ServiceProber.describe(error, timeout: timeout)
         }

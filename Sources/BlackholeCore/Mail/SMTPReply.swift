@@ -9,7 +9,7 @@ struct SMTPReply: Sendable, Equatable {
     /// As an error shows it: `454 4.7.0 TLS not available`, on one line, not endless.
     var text: String {
         let joined = "\(code) " + lines.filter { !$0.isEmpty }.joined(separator: " ")
-        return joined.count > 200 ? joined.prefix(200) + "..." : joined.trimmingCharacters(in: .whitespaces)
+        return joined.count > 200 ? joined.prefix(200) + "..." : joined.trimmed()
     }
 
     /// EHLO's service extensions (every line but the greeting), by upper-cased keyword, with

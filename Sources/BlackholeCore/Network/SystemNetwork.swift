@@ -118,7 +118,7 @@ public enum SystemNetwork {
         return order.compactMap { name in
             guard var interface = byName[name] else { return nil }
             // The hardware address as the kernel shows it; none (or all zero) for loopback and tunnels.
-            let mac = (try? String(contentsOfFile: "/sys/class/net/\(name)/address", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let mac = (try? String(contentsOfFile: "/sys/class/net/\(name)/address", encoding: .utf8))?.trimmed()
             interface.mac = mac.flatMap { $0.isEmpty || $0.allSatisfy { "0:".contains($0) } ? nil : $0 }
             return interface
         }
@@ -157,7 +157,7 @@ public enum SystemNetwork {
                       target.hasPrefix("socket:["), let inode = UInt64(target.dropFirst(8).dropLast()), inodes.contains(inode),
                       owners[inode] == nil else { continue }
                 let program = (try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8))?
-                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+                    .trimmed() ?? "?"
                 owners[inode] = SocketOwner(pid: pid, program: program)
             }
         }

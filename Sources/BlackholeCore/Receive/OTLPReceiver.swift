@@ -14,7 +14,7 @@ public enum OTLPEncoding: Sendable {
 
     /// nil for any media type OTLP does not define (parameters such as `charset` are ignored).
     public init?(contentType: String?) {
-        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let mediaType = contentType?.split(separator: ";").first?.trimmed().lowercased()
         switch mediaType {
         case "application/x-protobuf": self = .protobuf
         case "application/json": self = .json

@@ -34,7 +34,7 @@ public struct RemediationsReport: Report {
             }
             sections.append(table.render(style))
             if let last = remediations.first, !last.output.isEmpty {
-                let lines = last.output.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false)
+                let lines = last.output.trimmed(\.isNewline).split(separator: "\n", omittingEmptySubsequences: false)
                 let tail = lines.suffix(5).map { "  " + $0 }.joined(separator: "\n")
                 sections.append("Output of the latest (\(last.service), --json has every action's):\n" + tail)
             }

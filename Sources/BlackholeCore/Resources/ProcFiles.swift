@@ -56,7 +56,7 @@ public enum ProcFiles {
         var result: [String: Counters.InterfaceBytes] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].trimmed()
             let fields = line[line.index(after: colon)...].split(separator: " ").compactMap { UInt64($0) }
             guard fields.count >= 9, !name.contains("|") else { continue }
             result[name] = .init(received: fields[0], sent: fields[8])

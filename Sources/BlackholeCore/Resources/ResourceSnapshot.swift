@@ -195,9 +195,9 @@ public enum ByteText {
     public static func parse(_ text: String) -> Int? {
         let units: [(suffix: String, factor: Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
                                                       ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("B", 1)]
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed()
         let unit = units.first { trimmed.hasSuffix($0.suffix) }
-        let number = unit.map { String(trimmed.dropLast($0.suffix.count)).trimmingCharacters(in: .whitespaces) } ?? trimmed
+        let number = unit.map { String(trimmed.dropLast($0.suffix.count)).trimmed() } ?? trimmed
         guard let value = Int(number), value >= 0 else { return nil }
         let (bytes, overflow) = value.multipliedReportingOverflow(by: unit?.factor ?? 1)
         return overflow ? nil : bytes

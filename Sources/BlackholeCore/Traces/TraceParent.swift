@@ -16,7 +16,7 @@ public struct TraceParent: Sendable, Equatable {
     /// Parses a header; nil when it is not a valid one (the trace then starts afresh, as the
     /// specification asks). Versions after 00 are read for their first four fields.
     public init?(header: String) {
-        let text = header.trimmingCharacters(in: .whitespaces)
+        let text = header.trimmed()
         let fields = text.split(separator: "-", omittingEmptySubsequences: false)
         guard fields.count >= 4, fields[0].count == 2, fields[1].count == 32, fields[2].count == 16, fields[3].count == 2,
               let version = UInt8(fields[0], radix: 16), version != 0xff, version != 0 || fields.count == 4,

@@ -1,3 +1,4 @@
+import BlackholeCore
 import Foundation
 import Hummingbird
 
@@ -25,7 +26,7 @@ enum BearerToken {
     /// `Authorization: Bearer TOKEN`, the scheme in any case (RFC 7235).
     static func matches(header: String?, _ expected: String) -> Bool {
         guard let header, let space = header.firstIndex(of: " "), header[..<space].lowercased() == "bearer" else { return false }
-        return matches(String(header[header.index(after: space)...]).trimmingCharacters(in: .whitespaces), expected)
+        return matches(String(header[header.index(after: space)...]).trimmed(), expected)
     }
 
     /// Compares every byte of the longer of the two, so timing tells nothing of the token.

@@ -93,7 +93,7 @@ public struct PagerDutySender: NotificationSender {
     static func explanation(_ body: Data) -> String {
         guard let answer = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
               let message = answer["message"] as? String else {
-            let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: body.prefix(200), as: UTF8.self).trimmed()
             return text.isEmpty ? "no explanation" : text
         }
         let errors = answer["errors"] as? [String] ?? []

@@ -33,7 +33,7 @@ public struct SlackSender: NotificationSender {
             try await postJSON(body, to: url, headers: [:], timeout: timeout, http: http, receiver: "Slack")
         } catch let refusal as HTTPRefusal {
             // Slack says why in a word: invalid_payload, channel_not_found, no_service.
-            let reason = String(decoding: refusal.body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let reason = String(decoding: refusal.body.prefix(200), as: UTF8.self).trimmed()
             throw BlackholeError(.environment, "\(refusal)" + (reason.isEmpty ? "" : ": \(reason)"))
         }
     }
