@@ -116,6 +116,58 @@ import Testing
         #expect(try metrics.names() == ["cpu", "disk"])
     }
 
+    /// Series rows written before labels were written by hand (by `JSONEncoder`, keys sorted,
+    /// slashes unescaped) are still the rows the same labels find.
+    @Test func labelsAreStoredAsJSONEncoderWroteThem() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let awkward = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }.joined() + "\"\\/\u{7f}é😀\u{2028}"
+        let labelSets: [[String: String]] = [
+            [:], ["path": "/var/lib"], ["a10": "x", "a9": "y", "B": "z", "_": "", "é": "1", "e": "2"],
+            ["value": awkward, awkward: "key"],
+        ]
+        for labels in labelSets {
+            let key = SeriesKey("m", labels: labels)
+            #expect(key.labelsJSON == String(decoding: try encoder.encode(labels), as: UTF8.self))
+            #expect(SeriesKey(name: "m", labelsJSON: key.labelsJSON) == key)
+        }
+        #expect(SeriesKey(name: "m", labelsJSON: "not json").labels == [:])
+
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("t.db"))
+        let old = String(decoding: try encoder.encode(["path": "/", "device": "sda1"]), as: UTF8.self)
+        try store.write { db in try db.execute(sql: "INSERT INTO metric_series (name, labels) VALUES ('disk', ?)", arguments: [old]) }
+        try MetricStore(store).record([Sample("disk", 1, labels: ["device": "sda1", "path": "/"], time: t0)])
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM metric_series") } == 1)
+    }
+
+    /// What a sampler keeps between runs reads back the same, and values kept as `JSONEncoder`
+    /// wrote them stay readable; a value that cannot be read is as good as none.
+    @Test func samplerStateReadsWhatItAndJSONEncoderWrote() throws {
+        let dir = TemporaryDirectory()
+        let state = SamplerState(try Store(path: dir.file("t.db")))
+        let counters = Counters(time: t0, cpuTotal: 123_456_789, cpuIdle: 98_765,
+                                network: ["eth0": .init(received: 1 << 40, sent: 7), "wg-0\"x": .init(received: 0, sent: UInt64.max)])
+        try state.save(counters, name: "c", time: t0)
+        #expect(try state.load(Counters.self, name: "c") == counters)
+        try state.save(t0 + 0.125, name: "d", time: t0)
+        #expect(try state.load(Date.self, name: "d") == t0 + 0.125)
+        #expect(try state.load(Date.self, name: "missing") == nil)
+
+        struct Bytes: Encodable { let received: UInt64, sent: UInt64 }
+        struct Earlier: Encodable { let time: Date, cpuTotal: UInt64, cpuIdle: UInt64, network: [String: Bytes] }
+        let earlier = try JSONEncoder().encode(Earlier(time: t0, cpuTotal: 5, cpuIdle: 3, network: ["lo": Bytes(received: 9, sent: 8)]))
+        let earlierDate = try JSONEncoder().encode(t0 + 0.5)
+        try state.store.write { db in
+            for (name, data) in [("c", earlier), ("d", earlierDate), ("bad", Data("{\"time\": 1".utf8))] {
+                try db.execute(sql: "INSERT OR REPLACE INTO sampler_state (name, time_ms, data) VALUES (?, 0, ?)", arguments: [name, data])
+            }
+        }
+        #expect(try state.load(Counters.self, name: "c") == Counters(time: t0, cpuTotal: 5, cpuIdle: 3, network: ["lo": .init(received: 9, sent: 8)]))
+        #expect(try state.load(Date.self, name: "d") == t0 + 0.5)
+        #expect(try state.load(Counters.self, name: "bad") == nil)
+    }
+
     @Test func seriesReportSummarisesAndSuggests() throws {
         let dir = TemporaryDirectory()
         let metrics = MetricStore(try Store(path: dir.file("t.db")))

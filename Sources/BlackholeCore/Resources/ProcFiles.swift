@@ -1,7 +1,7 @@
 import Foundation
 
 /// Raw cumulative counters: meaningful only as a difference between two readings.
-public struct Counters: Codable, Sendable, Equatable {
+public struct Counters: Sendable, Equatable {
     public var time: Date
     /// CPU time in clock ticks, all CPUs together.
     public var cpuTotal: UInt64
@@ -9,7 +9,7 @@ public struct Counters: Codable, Sendable, Equatable {
     /// Bytes received and sent per interface.
     public var network: [String: InterfaceBytes]
 
-    public struct InterfaceBytes: Codable, Sendable, Equatable {
+    public struct InterfaceBytes: Sendable, Equatable {
         public var received: UInt64
         public var sent: UInt64
     }

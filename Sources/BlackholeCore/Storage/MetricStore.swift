@@ -33,16 +33,30 @@ public struct SeriesKey: Hashable, Sendable, Comparable {
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.text < rhs.text }
 
-    /// Labels as stored: canonical JSON, so one label set is always one string.
+    /// Labels as stored: canonical JSON, so one label set is always one string. Written as
+    /// `JSONEncoder` with sorted keys and unescaped slashes writes it (the rows it wrote match).
     var labelsJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
+        SpanJSON.text { out in
+            out.append(UInt8(ascii: "{"))
+            for (index, label) in labels.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                SpanJSON.string(label.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                SpanJSON.string(label.value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 
     init(name: String, labelsJSON: String) {
         self.name = name
-        labels = (try? JSONDecoder().decode([String: String].self, from: Data(labelsJSON.utf8))) ?? [:]
+        var text = labelsJSON
+        labels = (try? text.withUTF8 { bytes in
+            var labels: [String: String] = [:]
+            var reader = JSONReader(bytes)
+            try reader.object { reader, key in labels[key] = try reader.string() }
+            return labels
+        }) ?? [:]
     }
 
     /// Whether every label in `filter` is present with the same value.
@@ -104,11 +118,13 @@ public struct MetricStore: Sendable {
         }
     }
 
+    /// The series' id, its row made on first use. Both statements stay prepared for the next series.
     private static func seriesID(_ db: Database, _ key: SeriesKey) throws -> Int64 {
-        let labels = key.labelsJSON
-        try db.execute(sql: "INSERT OR IGNORE INTO metric_series (name, labels) VALUES (?, ?)", arguments: [key.name, labels])
-        return try Int64.fetchOne(
-            db, sql: "SELECT id FROM metric_series WHERE name = ? AND labels = ?", arguments: [key.name, labels])!
+        let arguments: StatementArguments = [key.name, key.labelsJSON]
+        let select = try db.cachedStatement(sql: "SELECT id FROM metric_series WHERE name = ? AND labels = ?")
+        if let id = try Int64.fetchOne(select, arguments: arguments) { return id }
+        try db.cachedStatement(sql: "INSERT INTO metric_series (name, labels) VALUES (?, ?)").execute(arguments: arguments)
+        return db.lastInsertedRowID
     }
 
     /// The newest sample of every series (optionally of one metric name).

@@ -161,6 +161,8 @@ enum SpanJSON {
             case UInt8(ascii: "\n"): out += #"\n"#.utf8
             case UInt8(ascii: "\r"): out += #"\r"#.utf8
             case UInt8(ascii: "\t"): out += #"\t"#.utf8
+            case 0x08: out += #"\b"#.utf8
+            case 0x0C: out += #"\f"#.utf8
             default:
                 out += #"\u00"#.utf8
                 out.append(hexDigits[Int(byte >> 4)])
