@@ -9,7 +9,9 @@ extension SpanStore {
     public func traces(_ filter: TraceFilter) throws -> [TraceSummary] {
         var conditions = ["start_ns >= ?"]
         let since = Self.nanos(filter.since)
-        var arguments: [any DatabaseValueConvertible] = [since]
+        // Optional elements, as the statement takes them: an array of `any DatabaseValueConvertible`
+        // would be converted element by element with a dynamic cast.
+        var arguments: [(any DatabaseValueConvertible)?] = [since]
         if let until = filter.until {
             conditions.append("start_ns < ?")
             arguments.append(Self.nanos(until))
