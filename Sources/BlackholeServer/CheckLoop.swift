@@ -13,7 +13,7 @@ struct CheckLoop: Service {
     let config: Configuration
     let store: Store
     let clock: any WallClock
-    let http: HTTPClient
+    let http: LazyHTTPClient
     let diskPaths: [String]
     let events: EventHub
     let status: CheckLoopStatus

@@ -23,7 +23,7 @@ final class OTLPForwarder: Service, Sendable {
     }
 
     let endpoint: URL
-    private let http: HTTPClient
+    private let http: LazyHTTPClient
     private let metrics: ServeMetrics
     private let capacity: Int
     private let capacityBytes: Int
@@ -39,7 +39,7 @@ final class OTLPForwarder: Service, Sendable {
     /// At shutdown, what is still queued gets this long; the rest is dropped and counted.
     static let finalDrain = Duration.seconds(10)
 
-    init(endpoint: URL, http: HTTPClient, metrics: ServeMetrics, capacity: Int = 100_000, capacityBytes: Int = 64 << 20,
+    init(endpoint: URL, http: LazyHTTPClient, metrics: ServeMetrics, capacity: Int = 100_000, capacityBytes: Int = 64 << 20,
          attempts: Int = 5, retryDelay: Duration = .milliseconds(500), logger: Logger) {
         self.endpoint = endpoint
         self.http = http
@@ -111,7 +111,7 @@ final class OTLPForwarder: Service, Sendable {
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: OTLPEncoding.protobuf.contentType)
                 request.body = .bytes(ByteBuffer(bytes: batch.body))
-                let response = try await http.execute(request, timeout: .seconds(Task.isShuttingDownGracefully ? 2 : 10))
+                let response = try await http.client.execute(request, timeout: .seconds(Task.isShuttingDownGracefully ? 2 : 10))
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 if (200..<300).contains(response.status.code) {
                     metrics.forwarded(batch.signal, items: batch.items)

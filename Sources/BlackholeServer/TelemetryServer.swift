@@ -41,7 +41,7 @@ public struct TelemetryServer: Sendable {
         self.logger = logger
     }
 
-    public func run(http: HTTPClient, onListening: @escaping @Sendable (Listening) -> Void) async throws {
+    public func run(http: LazyHTTPClient, onListening: @escaping @Sendable (Listening) -> Void) async throws {
         let queue = CommitQueue(store: store)
         let metrics = ServeMetrics(started: clock.now())
         let events = EventHub()

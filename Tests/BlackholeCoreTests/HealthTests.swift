@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Testing
 @testable import BlackholeCore
@@ -178,7 +177,7 @@ import Testing
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("t.db"))
         let clock = ManualClock()
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let http = LazyHTTPClient(trusting: [])
         var settings = HealthSettings()
         settings.unhealthyTimeout = 120
         settings.services = (1...3).map {

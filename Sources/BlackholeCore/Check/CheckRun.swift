@@ -7,13 +7,13 @@ public struct CheckRun: Sendable {
     let config: Configuration
     let store: Store
     let clock: any WallClock
-    let http: HTTPClient
+    let http: LazyHTTPClient
     let sampler: ResourceSampler
     let diskPaths: [String]
     /// What remediation actions run with.
     let environment: [String: String]
 
-    public init(config: Configuration, store: Store, clock: any WallClock, http: HTTPClient,
+    public init(config: Configuration, store: Store, clock: any WallClock, http: LazyHTTPClient,
                 sampler: ResourceSampler, diskPaths: [String], environment: [String: String]) {
         self.config = config
         self.store = store

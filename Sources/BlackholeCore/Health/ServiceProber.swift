@@ -11,11 +11,11 @@ public protocol HealthProbing: Sendable {
 }
 
 public struct ServiceProber: HealthProbing {
-    let http: HTTPClient
+    let http: LazyHTTPClient
     /// Response bodies past this are not read: a health answer is small.
     static let bodyLimit = 64 * 1024
 
-    public init(http: HTTPClient) { self.http = http }
+    public init(http: LazyHTTPClient) { self.http = http }
 
     public func probe(_ service: ServiceSettings) async -> ProbeResult {
         let start = ContinuousClock.now
@@ -51,7 +51,7 @@ public struct ServiceProber: HealthProbing {
         var request = HTTPClientRequest(url: url)
         for (name, value) in Self.headers { request.headers.add(name: name, value: value) }
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout * 1e9)))
+            let response = try await http.client.execute(request, timeout: .nanoseconds(Int64(timeout * 1e9)))
             let body = try? await response.body.collect(upTo: Self.bodyLimit)
             return Self.classify(status: Int(response.status.code), body: body.map { Data($0.readableBytesView) })
         } catch {
@@ -84,7 +84,7 @@ public struct ServiceProber: HealthProbing {
             return (.answered(.unknown), "not a tcp://host:port address")
         }
         do {
-            try await BlockingSocket.onOwnThread {
+            _ = try await BlockingSocket.onOwnThread {
                 close(try BlockingSocket.connect(host, port, until: BlockingSocket.deadline(timeout)))
             }
             return (.answered(.healthy), "TCP connect to \(host):\(port)")

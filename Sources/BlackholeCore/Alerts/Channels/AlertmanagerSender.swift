@@ -11,9 +11,9 @@ public struct AlertmanagerSender: NotificationSender {
     let instance: String
     /// serve's dashboard, when it has a public address.
     let generatorURL: String?
-    let http: HTTPClient
+    let http: LazyHTTPClient
 
-    public init(urls: [String], headers: [String: String], instance: String, generatorURL: String?, http: HTTPClient) {
+    public init(urls: [String], headers: [String: String], instance: String, generatorURL: String?, http: LazyHTTPClient) {
         self.urls = urls
         self.headers = headers
         self.instance = instance

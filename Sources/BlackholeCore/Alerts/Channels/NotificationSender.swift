@@ -11,7 +11,7 @@ public protocol NotificationSender: Sendable {
 
 /// The sender of each configured channel and its timeout, sharing one HTTP client (and its
 /// event loops, for mail).
-public func notificationSenders(_ config: Configuration, http: HTTPClient) -> [String: (any NotificationSender, TimeInterval)] {
+public func notificationSenders(_ config: Configuration, http: LazyHTTPClient) -> [String: (any NotificationSender, TimeInterval)] {
     let hostName = ProcessInfo.processInfo.hostName
     let instance = config.alerting.instance ?? hostName
     let link = config.serve.publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
@@ -27,7 +27,7 @@ public func notificationSenders(_ config: Configuration, http: HTTPClient) -> [S
                 as any NotificationSender, timeout))
         case .email(let settings):
             (channel.name, (EmailSender(settings: settings, titles: titles, instance: instance, link: link,
-                                        clientName: hostName, group: http.eventLoopGroup) as any NotificationSender, settings.timeout))
+                                        clientName: hostName, group: HTTPClient.defaultEventLoopGroup) as any NotificationSender, settings.timeout))
         case .slack(let url, let timeout):
             (channel.name, (SlackSender(url: url, titles: titles, instance: instance, link: link, http: http) as any NotificationSender,
                             timeout))
@@ -56,7 +56,7 @@ struct HTTPRefusal: Error, CustomStringConvertible {
 
 /// POSTs a JSON body; any 2xx is accepted, another status is an `HTTPRefusal`. The one way
 /// notifications go out over HTTP. `receiver` names the other end in errors.
-func postJSON(_ body: Data, to url: String, headers: [String: String], timeout: TimeInterval, http: HTTPClient,
+func postJSON(_ body: Data, to url: String, headers: [String: String], timeout: TimeInterval, http: LazyHTTPClient,
               receiver: String) async throws {
     var request = HTTPClientRequest(url: url)
     request.method = .POST
@@ -66,7 +66,7 @@ func postJSON(_ body: Data, to url: String, headers: [String: String], timeout: 
     request.body = .bytes(ByteBuffer(bytes: body))
     let response: HTTPClientResponse
     do {
-        response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout * 1e9)))
+        response = try await http.client.execute(request, timeout: .nanoseconds(Int64(timeout * 1e9)))
     } catch {
         throw BlackholeError(.environment, ServiceProber.describe(error, timeout: timeout))
     }

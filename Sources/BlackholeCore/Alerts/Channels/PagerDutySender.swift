@@ -16,11 +16,11 @@ public struct PagerDutySender: NotificationSender {
     let instance: String
     /// serve's dashboard, when it has a public address.
     let link: String?
-    let http: HTTPClient
+    let http: LazyHTTPClient
 
     public static let enqueueURL = "https://events.pagerduty.com/v2/enqueue"
 
-    init(routingKey: String, url: String, titles: AlertTitles, instance: String, link: String?, http: HTTPClient) {
+    init(routingKey: String, url: String, titles: AlertTitles, instance: String, link: String?, http: LazyHTTPClient) {
         self.routingKey = routingKey
         self.url = url
         self.titles = titles

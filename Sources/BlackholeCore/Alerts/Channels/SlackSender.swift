@@ -13,12 +13,12 @@ public struct SlackSender: NotificationSender {
     let instance: String
     /// serve's dashboard, when it has a public address.
     let link: String?
-    let http: HTTPClient
+    let http: LazyHTTPClient
 
     /// Slack takes at most 50 blocks a message: alerts past this are counted, not shown.
     static let alertsShown = 15
 
-    init(url: String, titles: AlertTitles, instance: String, link: String?, http: HTTPClient) {
+    init(url: String, titles: AlertTitles, instance: String, link: String?, http: LazyHTTPClient) {
         self.url = url
         self.titles = titles
         self.instance = instance

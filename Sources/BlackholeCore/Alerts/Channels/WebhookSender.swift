@@ -5,9 +5,9 @@ import Foundation
 public struct WebhookSender: NotificationSender {
     let url: String
     let headers: [String: String]
-    let http: HTTPClient
+    let http: LazyHTTPClient
 
-    public init(url: String, headers: [String: String], http: HTTPClient) {
+    public init(url: String, headers: [String: String], http: LazyHTTPClient) {
         self.url = url
         self.headers = headers
         self.http = http
