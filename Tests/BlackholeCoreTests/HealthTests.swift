@@ -90,6 +90,19 @@ import Testing
 
     /// `http://` answers are read without an HTTP client library: every way an HTTP/1.1 body can
     /// end, an answer too long to read, a service that hangs up, and by a host name.
+    /// A 200's body says the service's status as Foundation's JSON parser would read it.
+    @Test func aBodysStatusIsReadAsJSONSerializationReadsIt() {
+        let bodies = [
+            #"{"status":"healthy"}"#, #" { "uptime": [1, {"a": null}], "status" : "degraded" } "#, #"{"status":"\u0064own"}"#,
+            #"{"status":null}"#, #"{"status":1}"#, #"{"status":["healthy"]}"#, #"{"nested":{"status":"x"}}"#, "[]", "null", "",
+            #"{"status":"healthy"} trailing"#, #"{"status":"healthy""#, "<html>OK</html>", #"{"status":"a","status":"b"}"#,
+        ]
+        for body in bodies {
+            let foundation = (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["status"] as? String
+            #expect(ServiceProber.reportedStatus(Data(body.utf8)) == foundation, "\(body)")
+        }
+    }
+
     @Test func plainHTTPAnswersOfEveryShape() async throws {
         let cases: [(String, ProbeResult.Outcome, String)] = [
             ("/chunked", .answered(.degraded), "HTTP 200 degraded"),

@@ -64,9 +64,7 @@ public struct ServiceProber: HealthProbing {
     static func classify(status: Int, body: Data?) -> (ProbeResult.Outcome, String) {
         switch status {
         case 200:
-            guard let body, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-                  let reported = object["status"] as? String
-            else { return (.answered(.healthy), "HTTP 200") }
+            guard let body, let reported = reportedStatus(body) else { return (.answered(.healthy), "HTTP 200") }
             switch reported {
             case "healthy": return (.answered(.healthy), "HTTP 200 healthy")
             case "degraded": return (.answered(.degraded), "HTTP 200 degraded")
@@ -76,6 +74,19 @@ public struct ServiceProber: HealthProbing {
             return (.answered(.degraded), "HTTP 503")
         default:
             return (.refusedService, "HTTP \(status)")
+        }
+    }
+
+    /// The `status` string of a body that is a JSON object, read without building the object.
+    static func reportedStatus(_ body: Data) -> String? {
+        try? body.withUnsafeBytes { bytes in
+            var reader = JSONReader(bytes.bindMemory(to: UInt8.self))
+            var status: String?
+            try reader.object { reader, key in
+                if key == "status", !reader.null() { status = try reader.string() } else { try reader.skipValue() }
+            }
+            try reader.end()
+            return status
         }
     }
 
