@@ -63,8 +63,8 @@ struct CommandContext: Sendable {
         Paths.database(flag: options.db, environment: environment, config: config)
     }
 
-    func openStore(_ config: Configuration) throws -> Store {
-        try Store(path: databasePath(config))
+    func openStore(_ config: Configuration, concurrentReads: Bool = false) throws -> Store {
+        try Store(path: databasePath(config), concurrentReads: concurrentReads)
     }
 
     var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }

@@ -22,6 +22,21 @@ import Testing
         #expect(migrations == Schema.migrations.map(\.name))
     }
 
+    /// A store with concurrent readers (serve) and one without (every one-shot command) open
+    /// the same WAL database, whichever creates it, and see each other's writes at once.
+    @Test(arguments: [false, true])
+    func bothKindsOfStoreShareOneWALDatabase(creatorReadsConcurrently: Bool) throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("telemetry.db")
+        let creator = try Store(path: path, concurrentReads: creatorReadsConcurrently)
+        let other = try Store(path: path, concurrentReads: !creatorReadsConcurrently)
+        for (writer, reader) in [(creator, other), (other, creator)] {
+            try MetricStore(writer).record([Sample("written", 1, labels: ["by": writer === creator ? "creator" : "other"], time: Date())])
+            #expect(try MetricStore(reader).latest(name: "written").map(\.labels["by"]).contains(writer === creator ? "creator" : "other"))
+            #expect(try reader.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        }
+    }
+
     @Test func reopeningAppliesNothingTwice() throws {
         let dir = TemporaryDirectory()
         _ = try Store(path: dir.file("t.db"))

@@ -20,7 +20,7 @@ final class ServeFixture: @unchecked Sendable {
     init(config: BlackholeCore.Configuration = .init(), health: (any HealthRecords)? = nil, checks: CheckLoopStatus? = nil,
          maxBodyBytes: Int = 64 << 10) throws {
         let folder = TemporaryDirectory(), clock = ManualClock(), logs = RecordedLogs()
-        let store = try Store(path: folder.file("telemetry.db"))
+        let store = try Store(path: folder.file("telemetry.db"), concurrentReads: true)  // as serve opens it
         self.folder = folder
         self.store = store
         self.clock = clock

@@ -119,7 +119,7 @@ public final class CommitQueue: @unchecked Sendable {
 
     /// One transaction for the whole batch; what each request stored and found already stored.
     private func write(_ batch: [Entry]) throws -> [SpanWriteResult] {
-        try store.pool.write { db in
+        try store.database.write { db in
             var inserts = SpanInsertBatch(db: db)
             var results: [SpanWriteResult] = []
             for entry in batch {

@@ -5,13 +5,18 @@ import GRDB
 /// a shell can all write at once, `synchronous=NORMAL`, file mode 0600 in a 0700 folder.
 public final class Store: Sendable {
     public let path: String
-    let pool: DatabasePool
+    let database: any DatabaseWriter
 
     /// How long a writer waits for another process's transaction before giving up.
     public static let busyTimeout: TimeInterval = 15
 
-    /// `clock` stamps the schema migrations this opening applies.
-    public init(path: String, migrations: [Migration] = Schema.migrations, clock: any WallClock = SystemClock()) throws {
+    /// `concurrentReads`: reads on connections of their own, beside the writer's, for a process
+    /// that reads while it writes or reads in parallel (serve, analyze). Without, one connection
+    /// reads and writes: a one-shot command's second connection, and GRDB's set-up of a pool
+    /// (the WAL file's size asked of Foundation, a table created and dropped), cost more than
+    /// its whole work. `clock` stamps the schema migrations this opening applies.
+    public init(path: String, migrations: [Migration] = Schema.migrations, clock: any WallClock = SystemClock(),
+                concurrentReads: Bool = false) throws {
         self.path = path
         try Store.prepareFile(path)
         var configuration = GRDB.Configuration()
@@ -20,14 +25,21 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try Store.retryingWhileBusy(path: path) { try DatabasePool(path: path, configuration: configuration) }
+        database = try Store.retryingWhileBusy(path: path) {
+            if concurrentReads { return try DatabasePool(path: path, configuration: configuration) }
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            // What a pool does on opening, and a queue leaves to its owner.
+            let mode = try queue.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            guard mode == "wal" else { throw DatabaseError(message: "cannot switch to WAL (journal mode \(mode ?? "unknown"))") }
+            return queue
+        }
         try Migrator(migrations).migrate(self, at: clock.now())
     }
 
     /// Opening a new database switches it to WAL, which SQLite refuses at once (SQLITE_BUSY, no
     /// busy handler) while another process does the same: two `check`s started together on a
     /// fresh node. Tries again until the busy timeout.
-    private static func retryingWhileBusy<T>(path: String, _ body: () throws -> T) throws -> T {
+    private static func retryingWhileBusy(path: String, _ body: () throws -> any DatabaseWriter) throws -> any DatabaseWriter {
         let deadline = ContinuousClock.now + .seconds(busyTimeout)
         while true {
             do {
@@ -42,11 +54,11 @@ public final class Store: Sendable {
 
     /// Runs `body` in an immediate write transaction; errors become one operator-readable line.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try translatingErrors { try pool.write(body) }
+        try translatingErrors { try database.write(body) }
     }
 
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try translatingErrors { try pool.read(body) }
+        try translatingErrors { try database.read(body) }
     }
 
     /// For a bulk writer (ingest): a page cache big enough for the indexes a batch touches (fewer
@@ -57,7 +69,7 @@ public final class Store: Sendable {
     }
 
     func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try translatingErrors { try pool.writeWithoutTransaction(body) }
+        try translatingErrors { try database.writeWithoutTransaction(body) }
     }
 
     func translatingErrors<T>(_ body: () throws -> T) throws -> T {

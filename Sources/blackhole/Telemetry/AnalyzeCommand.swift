@@ -65,7 +65,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let config = try context.loadConfig()
         let from = try context.instant(since)
         let until = context.clock.now()
-        let analyzer = TraceAnalyzer(SpanStore(try context.openStore(config)), thresholds: config.tracing.patternThresholds)
+        let analyzer = TraceAnalyzer(SpanStore(try context.openStore(config, concurrentReads: true)), thresholds: config.tracing.patternThresholds)
         if advice {
             let found = try analyzer.advice(since: from, until: until, service: service)
             try context.emit(TraceAdviceReport(since: from, until: until, traceCount: found.traceCount, advice: found.advice))

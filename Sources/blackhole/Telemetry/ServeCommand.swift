@@ -121,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
             _ = try ServeTLS.certificates(forwardCa, option: "--forward-ca")
         }
         try settings.validate(insecure: insecure)
-        let store = try context.openStore(config)
+        let store = try context.openStore(config, concurrentReads: true)
         let server = TelemetryServer(settings: settings, config: config, store: store, clock: context.clock,
                                      diskPaths: context.diskPaths(config), logger: context.logger)
         let json = global.json
