@@ -30,6 +30,7 @@ const state = {
   health: null,                              // the health report, null until the first answer
   alerts: new Map(),                         // id → { alert, arrivedAt, episode }
   faded: new Map(),                          // id → episode (fired_at) of a non-critical alert already shown for 30 s
+  streamed: new Map(),                       // id → when the stream last brought the alert (ms), until a later list
   metrics: { cpu: null, memory: null },      // key → { labels, points: [{ t, v }] }, null until the first answer
   traces: null,                              // trace summaries, newest first, null until the first answer
   selectedTrace: null,
@@ -121,7 +122,7 @@ async function getJSON(path) {
 
 const sources = {
   services: async () => { state.health = await getJSON("api/health"); renderHealth(); },
-  alerts: async () => { setAlerts((await getJSON("api/alerts")).alerts); },
+  alerts: async () => { const asked = Date.now(); setAlerts((await getJSON("api/alerts")).alerts, asked); },
   cpu: async () => { setMetric("cpu", await getJSON(`api/metrics?name=${METRICS.cpu}&since=15m`)); },
   memory: async () => { setMetric("memory", await getJSON(`api/metrics?name=${METRICS.memory}&since=15m`)); },
   traces: async () => { state.traces = (await getJSON(`api/traces?limit=${TRACE_LIMIT}`)).traces; renderTraces(); },
@@ -208,6 +209,7 @@ function handleEvent(text) {
       renderHealth();
       break;
     case "alert":
+      state.streamed.set(data.id, Date.now());
       upsertAlert(data, true);
       renderAlerts();
       break;
@@ -262,12 +264,19 @@ function serviceCard(service) {
 
 // ---- Alerts ------------------------------------------------------------------------------------
 
-/** The full set of active alerts, from `api/alerts`: those missing have resolved. */
-function setAlerts(alerts) {
+/**
+ * The full set of active alerts, from `api/alerts` asked for at `asked`: those missing have
+ * resolved. An alert the stream brought after the list was asked for stays as the stream said:
+ * the list was read before it fired or resolved (the list asked for when the stream opens can
+ * come back after the stream's first alert).
+ */
+function setAlerts(alerts, asked) {
+  const newer = (id) => (state.streamed.get(id) ?? -Infinity) >= asked;
   const active = new Set(alerts.map((alert) => alert.id));
-  for (const id of [...state.alerts.keys()]) if (!active.has(id)) forgetAlert(id);
-  for (const id of [...state.faded.keys()]) if (!active.has(id)) state.faded.delete(id);
-  for (const alert of alerts) upsertAlert(alert, false);
+  for (const id of [...state.alerts.keys()]) if (!active.has(id) && !newer(id)) forgetAlert(id);
+  for (const id of [...state.faded.keys()]) if (!active.has(id) && !newer(id)) state.faded.delete(id);
+  for (const alert of alerts) if (!newer(alert.id)) upsertAlert(alert, false);
+  for (const [id, at] of [...state.streamed]) if (at < asked) state.streamed.delete(id);
   renderAlerts();
 }
 
