@@ -80,13 +80,13 @@ public struct ServiceProber: HealthProbing {
     /// The `status` string of a body that is a JSON object, read without building the object.
     static func reportedStatus(_ body: Data) -> String? {
         try? body.withUnsafeBytes { bytes in
-            var reader = JSONReader(bytes.bindMemory(to: UInt8.self))
-            var status: String?
-            try reader.object { reader, key in
-                if key == "status", !reader.null() { status = try reader.string() } else { try reader.skipValue() }
+            try JSONReader.document(bytes) { reader in
+                var status: String?
+                try reader.object { reader, key in
+                    if key == "status", !reader.null() { status = try reader.string() } else { try reader.skipValue() }
+                }
+                return status
             }
-            try reader.end()
-            return status
         }
     }
 

@@ -22,6 +22,14 @@ struct JSONReader {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
+    /// What `body` reads of a whole document: only white space may follow it.
+    static func document<Result>(_ bytes: UnsafeRawBufferPointer, _ body: (inout JSONReader) throws -> Result) throws -> Result {
+        var reader = JSONReader(bytes.bindMemory(to: UInt8.self))
+        let result = try body(&reader)
+        try reader.end()
+        return result
+    }
+
     // MARK: Containers
 
     /// Calls `body` with each key of an object; `body` must read or skip the value.

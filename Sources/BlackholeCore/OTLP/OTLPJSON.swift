@@ -17,14 +17,14 @@ public enum OTLPJSON {
         let mark = rows.batch.mark
         do {
             try data.withUnsafeBytes { raw in
-                var reader = JSONReader(raw.bindMemory(to: UInt8.self))
-                try reader.object { reader, key in
-                    guard key == "resourceSpans" else { return try reader.skipValue() }
-                    try reader.array { reader, index in
-                        try resourceSpans(&reader, index: index, into: &rows)
+                try JSONReader.document(raw) { reader in
+                    try reader.object { reader, key in
+                        guard key == "resourceSpans" else { return try reader.skipValue() }
+                        try reader.array { reader, index in
+                            try resourceSpans(&reader, index: index, into: &rows)
+                        }
                     }
                 }
-                try reader.end()
             }
         } catch {
             rows.batch.restore(mark)

@@ -52,10 +52,11 @@ public struct SeriesKey: Hashable, Sendable, Comparable {
         self.name = name
         var text = labelsJSON
         labels = (try? text.withUTF8 { bytes in
-            var labels: [String: String] = [:]
-            var reader = JSONReader(bytes)
-            try reader.object { reader, key in labels[key] = try reader.string() }
-            return labels
+            try JSONReader.document(UnsafeRawBufferPointer(bytes)) { reader in
+                var labels: [String: String] = [:]
+                try reader.object { reader, key in labels[key] = try reader.string() }
+                return labels
+            }
         }) ?? [:]
     }
 

@@ -22,14 +22,7 @@ public struct SamplerState: Sendable {
             try Data.fetchOne(db, sql: "SELECT data FROM sampler_state WHERE name = ?", arguments: [name])
         }
         // A value that cannot be read is as good as none: the next run starts afresh.
-        return data.flatMap { data in
-            try? data.withUnsafeBytes { bytes in
-                var reader = JSONReader(bytes.bindMemory(to: UInt8.self))
-                let value = try T(reading: &reader)
-                try reader.end()
-                return value
-            }
-        }
+        return data.flatMap { data in try? data.withUnsafeBytes { try JSONReader.document($0) { try T(reading: &$0) } } }
     }
 
     func save(_ value: some SamplerStateValue, name: String, time: Date) throws {
