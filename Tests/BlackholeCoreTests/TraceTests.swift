@@ -164,6 +164,34 @@ private struct TraceBuilder {
         #expect(try spans.traces(TraceFilter(since: t0)).first?.spanCount == 2)
     }
 
+    @Test func spansAlreadyStoredOrTwiceInABatchAreCountedOnceWhereverTheyFall() throws {
+        // Spans go in several to a statement: the ignored ones can be anywhere in it, and the
+        // statement's others must still count.
+        var trace = TraceBuilder(start: t0)
+        let root = trace.add("GET /files", from: 0, to: 10)
+        for index in 0..<40 {
+            trace.add("read \(index)", service: index.isMultiple(of: 2) ? "storage" : "ledger", parent: root, from: Double(index) * 0.1,
+                      to: Double(index) * 0.1 + 0.05, error: index.isMultiple(of: 7))
+        }
+        let alreadyStored = trace.spans.enumerated().filter { $0.offset.isMultiple(of: 3) }.map(\.element)
+        #expect(try spans.write(alreadyStored) == SpanWriteResult(stored: 14, duplicates: 0))
+        // Every span, some of them twice in a row and one again at the end: 27 new, 14 stored, 3 repeated.
+        var resent: [Span] = []
+        for (offset, span) in trace.spans.enumerated() {
+            resent.append(span)
+            if offset == 5 || offset == 20 { resent.append(span) }
+        }
+        resent.append(trace.spans[1])
+        #expect(try spans.write(resent) == SpanWriteResult(stored: 27, duplicates: 17))
+        let summary = try #require(try spans.traces(TraceFilter(since: t0)).first)
+        #expect(summary.spanCount == 41 && summary.errorCount == 6 && summary.hasRoot)
+        #expect(summary.services == ["gateway", "ledger", "storage"])
+        let stored = try spans.trace(trace.traceID)
+        #expect(stored.map(\.spanID) == trace.spans.map(\.spanID))
+        #expect(try spans.write(trace.spans) == SpanWriteResult(stored: 0, duplicates: 41))
+        #expect(try spans.traces(TraceFilter(since: t0)).first?.spanCount == 41)
+    }
+
     @Test func filtersCombine() throws {
         var fast = TraceBuilder(start: t0)
         fast.add("GET /health", from: 0, to: 0.01)

@@ -162,67 +162,108 @@ struct SpanInsertBatch {
     private var summaryIndex: [TraceKey: Int] = [:]
     /// What the batch has done so far.
     private(set) var result = SpanWriteResult()
-    private var insertSpan: Statement?
+    /// Inserting spans, `rowsPerStatement` rows a statement and one for the rest.
+    private var insertSpans: [Int: Statement] = [:]
     private var findTrace: Statement?
     private var insertTrace: Statement?
 
+    /// Rows a statement inserts: SQLite's cost of running a statement (opening its cursors,
+    /// halting) is paid once for them instead of once a span.
+    static let rowsPerStatement = 16
+
     init(db: Database) { self.db = db }
+
+    private mutating func insertSpans(_ rows: Int) throws -> OpaquePointer {
+        if let statement = insertSpans[rows] { return statement.sqliteStatement }
+        let statement = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO spans (trace_ref, span_id, parent_span_id, origin_id, name, kind, start_ns, end_ns, status_code,
+                                         status_message, attributes, events, links)
+            VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+            """)
+        insertSpans[rows] = statement
+        return statement.sqliteStatement
+    }
 
     mutating func add(_ batch: SpanBatch) throws {
         let originIDs = try batch.origins.map { try originID($0) }
-        let statement = try insertSpan ?? db.makeStatement(sql: """
-            INSERT OR IGNORE INTO spans (trace_ref, span_id, parent_span_id, origin_id, name, kind, start_ns, end_ns, status_code,
-                                         status_message, attributes, events, links)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertSpan = statement
-        let handle = statement.sqliteStatement
         let connection = db.sqliteConnection
         // Bound through SQLite's C API straight from the batch's memory: this runs for every span.
         var last: (trace: TraceKey, summary: Int)?
         var latest = [UInt64](repeating: 0, count: originIDs.count)
+        // The summary of each row of a statement.
+        var chunkSummaries: [Int] = []
+        chunkSummaries.reserveCapacity(Self.rowsPerStatement)
         // The text bound last points into the batch: gone when the batch is.
         defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
+            for statement in insertSpans.values {
+                sqlite3_reset(statement.sqliteStatement)
+                sqlite3_clear_bindings(statement.sqliteStatement)
+            }
         }
         try batch.text.withUnsafeBufferPointer { text in
-            for row in batch.rows {
-                let summary: Int
-                if let last, last.trace == row.traceID {
-                    summary = last.summary
-                } else {
-                    summary = try summaryIndex(row.traceID)
-                    last = (row.traceID, summary)
-                }
-                let originID = originIDs[row.origin]
+            var start = batch.rows.startIndex
+            while start < batch.rows.endIndex {
+                let count = batch.rows.endIndex - start >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
+                let chunk = batch.rows[start..<start + count]
+                start += count
+                let handle = try insertSpans(count)
                 sqlite3_reset(handle)
-                sqlite3_bind_int64(handle, 1, summaries[summary].traceRef)
-                RawBind.blob(handle, 2, row.ids + 16, 8, in: text)
-                if row.isRoot { sqlite3_bind_null(handle, 3) } else { RawBind.blob(handle, 3, row.ids + 24, 8, in: text) }
-                sqlite3_bind_int64(handle, 4, originID)
-                RawBind.text(handle, 5, row.name, in: text)
-                sqlite3_bind_int64(handle, 6, Int64(row.kind.rawValue))
-                sqlite3_bind_int64(handle, 7, Int64(clamping: row.startNanos))
-                sqlite3_bind_int64(handle, 8, Int64(clamping: row.endNanos))
-                sqlite3_bind_int64(handle, 9, Int64(row.statusCode.rawValue))
-                RawBind.text(handle, 10, row.statusMessage, in: text)
-                RawBind.text(handle, 11, row.attributes, in: text)
-                RawBind.text(handle, 12, row.events, in: text)
-                RawBind.text(handle, 13, row.links, in: text)
-                try RawBind.step(handle, db)
-                guard sqlite3_changes(connection) > 0 else {
-                    result.duplicates += 1
-                    continue
+                chunkSummaries.removeAll(keepingCapacity: true)
+                for (offset, row) in chunk.enumerated() {
+                    let summary: Int
+                    if let last, last.trace == row.traceID {
+                        summary = last.summary
+                    } else {
+                        summary = try summaryIndex(row.traceID)
+                        last = (row.traceID, summary)
+                    }
+                    chunkSummaries.append(summary)
+                    let column = Int32(offset * 13)
+                    sqlite3_bind_int64(handle, column + 1, summaries[summary].traceRef)
+                    RawBind.blob(handle, column + 2, row.ids + 16, 8, in: text)
+                    if row.isRoot { sqlite3_bind_null(handle, column + 3) } else { RawBind.blob(handle, column + 3, row.ids + 24, 8, in: text) }
+                    sqlite3_bind_int64(handle, column + 4, originIDs[row.origin])
+                    RawBind.text(handle, column + 5, row.name, in: text)
+                    sqlite3_bind_int64(handle, column + 6, Int64(row.kind.rawValue))
+                    sqlite3_bind_int64(handle, column + 7, Int64(clamping: row.startNanos))
+                    sqlite3_bind_int64(handle, column + 8, Int64(clamping: row.endNanos))
+                    sqlite3_bind_int64(handle, column + 9, Int64(row.statusCode.rawValue))
+                    RawBind.text(handle, column + 10, row.statusMessage, in: text)
+                    RawBind.text(handle, column + 11, row.attributes, in: text)
+                    RawBind.text(handle, column + 12, row.events, in: text)
+                    RawBind.text(handle, column + 13, row.links, in: text)
                 }
-                result.stored += 1
-                summaries[summary].add(row, origin: originID, in: text)
-                latest[row.origin] = max(latest[row.origin], row.startNanos)
+                try RawBind.step(handle, db)
+                let changes = Int(sqlite3_changes(connection))
+                result.stored += changes
+                result.duplicates += count - changes
+                let stored = changes == count ? nil : try storedRows(chunk, summaries: chunkSummaries, changes: changes, text: text)
+                for (offset, row) in chunk.enumerated() where stored?[offset] ?? true {
+                    summaries[chunkSummaries[offset]].add(row, origin: originIDs[row.origin], in: text)
+                    latest[row.origin] = max(latest[row.origin], row.startNanos)
+                }
             }
         }
         for (index, id) in originIDs.enumerated() {
             if services[id] == nil { services[id] = batch.origins[index].service }
             latestStarts[id] = max(latestStarts[id] ?? 0, latest[index])
+        }
+    }
+
+    /// Which rows of a statement that ignored some (already stored, or twice in it) were
+    /// inserted. Its rows got the rowids after the table's last, in the order of its `VALUES`, so
+    /// they are read back in that order and matched in turn.
+    private func storedRows(_ chunk: ArraySlice<SpanBatch.Row>, summaries chunkSummaries: [Int], changes: Int,
+                            text: UnsafeBufferPointer<UInt8>) throws -> [Bool] {
+        guard changes > 0 else { return Array(repeating: false, count: chunk.count) }
+        let first = db.lastInsertedRowID - Int64(changes) + 1
+        let inserted = try Row.fetchAll(db, sql: "SELECT trace_ref, span_id FROM spans WHERE rowid >= ? ORDER BY rowid", arguments: [first])
+        var next = inserted.startIndex
+        return chunk.enumerated().map { offset, row in
+            guard next < inserted.endIndex, inserted[next][0] == summaries[chunkSummaries[offset]].traceRef,
+                  (inserted[next][1] as Data).elementsEqual(text[row.ids + 16..<row.ids + 24]) else { return false }
+            next += 1
+            return true
         }
     }
 
