@@ -159,13 +159,15 @@ struct SpanInsertBatch {
     /// The traces this batch touches: their summaries as stored plus what the batch adds, and
     /// where each is in `summaries` by trace id.
     private var summaries: [TraceSummary.Delta] = []
+    private var traceKeys: [TraceKey] = []
     private var summaryIndex: [TraceKey: Int] = [:]
+    /// The id the next trace new to the store gets.
+    private var nextTraceRef: Int64?
     /// What the batch has done so far.
     private(set) var result = SpanWriteResult()
     /// Inserting spans, `rowsPerStatement` rows a statement and one for the rest.
     private var insertSpans: [Int: Statement] = [:]
     private var findTrace: Statement?
-    private var insertTrace: Statement?
 
     /// Rows a statement inserts: SQLite's cost of running a statement (opening its cursors,
     /// halting) is paid once for them instead of once a span.
@@ -195,7 +197,7 @@ struct SpanInsertBatch {
         chunkSummaries.reserveCapacity(Self.rowsPerStatement)
         // The text bound last points into the batch: gone when the batch is.
         defer {
-            for statement in insertSpans.values {
+            for statement in insertSpans.values + [findTrace].compactMap({ $0 }) {
                 sqlite3_reset(statement.sqliteStatement)
                 sqlite3_clear_bindings(statement.sqliteStatement)
             }
@@ -214,7 +216,7 @@ struct SpanInsertBatch {
                     if let last, last.trace == row.traceID {
                         summary = last.summary
                     } else {
-                        summary = try summaryIndex(row.traceID)
+                        summary = try summaryIndex(row.traceID, row, in: text)
                         last = (row.traceID, summary)
                     }
                     chunkSummaries.append(summary)
@@ -267,53 +269,71 @@ struct SpanInsertBatch {
         }
     }
 
-    /// Writes the summaries of the traces this batch touched.
+    /// Writes the summaries of the traces this batch touched: a new trace's row is written here,
+    /// whole, once.
     mutating func finish() throws -> SpanWriteResult {
-        let update = try db.makeStatement(sql: """
-            UPDATE traces SET start_ns = ?, end_ns = ?, has_root = ?, root_service = ?, root_name = ?, span_count = ?,
-                              error_count = ?, services = ?
-            WHERE id = ?
+        let write = try db.makeStatement(sql: """
+            INSERT INTO traces (start_ns, end_ns, has_root, root_service, root_name, span_count, error_count, services, id, trace_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET start_ns = excluded.start_ns, end_ns = excluded.end_ns, has_root = excluded.has_root,
+                root_service = excluded.root_service, root_name = excluded.root_name, span_count = excluded.span_count,
+                error_count = excluded.error_count, services = excluded.services
             """)
-        let delete = try db.makeStatement(sql: "DELETE FROM traces WHERE id = ?")
-        for var summary in summaries {
-            if summary.spanCount == 0 {
-                // Made for this batch, whose spans of it were all already stored.
-                try delete.execute(arguments: [summary.traceRef])
-                continue
-            }
+        let handle = write.sqliteStatement
+        for (index, key) in traceKeys.enumerated() {
+            var summary = summaries[index]
             summary.resolve(services: services)
-            try update.execute(arguments: [
-                Int64(clamping: summary.startNanos), Int64(clamping: summary.endNanos), summary.hasRoot, summary.rootService,
-                summary.rootName, summary.spanCount, summary.errorCount, TraceSummary.Delta.encode(services: summary.services),
-                summary.traceRef,
-            ])
+            sqlite3_reset(handle)
+            sqlite3_bind_int64(handle, 1, Int64(clamping: summary.startNanos))
+            sqlite3_bind_int64(handle, 2, Int64(clamping: summary.endNanos))
+            sqlite3_bind_int64(handle, 3, summary.hasRoot ? 1 : 0)
+            RawBind.text(handle, 4, summary.rootService)
+            RawBind.text(handle, 5, summary.rootName)
+            sqlite3_bind_int64(handle, 6, Int64(summary.spanCount))
+            sqlite3_bind_int64(handle, 7, Int64(summary.errorCount))
+            RawBind.text(handle, 8, TraceSummary.Delta.encode(services: summary.services))
+            sqlite3_bind_int64(handle, 9, summary.traceRef)
+            var bytes = (key.high.bigEndian, key.low.bigEndian)
+            withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, 10, $0.baseAddress, 16, RawBind.transient) }
+            try RawBind.step(handle, db)
         }
         let touch = try db.makeStatement(sql: "UPDATE span_origins SET last_start_ns = max(last_start_ns, ?) WHERE id = ?")
         for (id, start) in latestStarts where start > 0 { try touch.execute(arguments: [Int64(clamping: start), id]) }
         summaries = []
+        traceKeys = []
         summaryIndex = [:]
         latestStarts = [:]
+        nextTraceRef = nil
         return result
     }
 
-    /// Where the trace's summary is in `summaries`; a trace new to the store gets its `traces`
-    /// row (with an empty summary) here.
-    private mutating func summaryIndex(_ trace: TraceKey) throws -> Int {
+    /// Where the trace's summary is in `summaries`: as stored, or empty with the id a trace new to
+    /// the store gets (its row is written by `finish`).
+    private mutating func summaryIndex(_ trace: TraceKey, _ row: SpanBatch.Row, in text: UnsafeBufferPointer<UInt8>) throws -> Int {
         if let known = summaryIndex[trace] { return known }
-        let traceID = trace.data
-        let find = try findTrace ?? db.makeStatement(sql: "SELECT * FROM traces WHERE trace_id = ?")
+        let find = try findTrace ?? db.makeStatement(sql: "SELECT id FROM traces WHERE trace_id = ?")
         findTrace = find
-        if let row = try Row.fetchOne(find, arguments: [traceID]) {
-            summaries.append(TraceSummary.Delta(row: row))
-        } else {
-            let insert = try insertTrace ?? db.makeStatement(sql: """
-                INSERT INTO traces (trace_id, start_ns, end_ns, has_root, root_service, root_name, span_count, error_count, services)
-                VALUES (?, 0, 0, 0, '', '', 0, 0, '[]')
-                """)
-            insertTrace = insert
-            try insert.execute(arguments: [traceID])
-            summaries.append(TraceSummary.Delta(traceRef: db.lastInsertedRowID))
+        let handle = find.sqliteStatement
+        sqlite3_reset(handle)
+        RawBind.blob(handle, 1, row.ids, 16, in: text)
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW:
+            let id = sqlite3_column_int64(handle, 0)
+            sqlite3_reset(handle)
+            let stored = try Row.fetchOne(db, sql: "SELECT * FROM traces WHERE id = ?", arguments: [id])!
+            summaries.append(TraceSummary.Delta(row: stored))
+        case SQLITE_DONE:
+            // AUTOINCREMENT: ids are never given twice, not even those of deleted traces.
+            let id = try nextTraceRef ?? Int64.fetchOne(db, sql: """
+                SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'traces'), 0),
+                           coalesce((SELECT max(id) FROM traces), 0)) + 1
+                """)!
+            nextTraceRef = id + 1
+            summaries.append(TraceSummary.Delta(traceRef: id))
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage)
         }
+        traceKeys.append(trace)
         summaryIndex[trace] = summaries.count - 1
         return summaries.count - 1
     }
@@ -374,7 +394,7 @@ extension TraceSummary.Delta {
 
 /// Binding values to a prepared statement without GRDB's argument boxing, copied by SQLite.
 enum RawBind {
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// Bytes of a batch's buffer, which outlives the statement's step: not copied.
     static func blob(_ handle: OpaquePointer, _ index: Int32, _ start: Int, _ count: Int, in buffer: UnsafeBufferPointer<UInt8>) {
@@ -392,6 +412,18 @@ enum RawBind {
             return
         }
         sqlite3_bind_text(handle, index, UnsafeRawPointer(base + range.start).assumingMemoryBound(to: CChar.self), Int32(range.count), nil)
+    }
+
+    /// A string, copied by SQLite.
+    static func text(_ handle: OpaquePointer, _ index: Int32, _ string: String) {
+        var string = string
+        string.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else {
+                sqlite3_bind_text(handle, index, "", 0, transient)
+                return
+            }
+            sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
+        }
     }
 
     static func step(_ handle: OpaquePointer, _ db: Database) throws {
