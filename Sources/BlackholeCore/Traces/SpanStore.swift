@@ -280,9 +280,10 @@ struct SpanInsertBatch {
                 error_count = excluded.error_count, services = excluded.services
             """)
         let handle = write.sqliteStatement
+        var knownServices: [[Int64]: String] = [:]
         for (index, key) in traceKeys.enumerated() {
             var summary = summaries[index]
-            summary.resolve(services: services)
+            let servicesText = summary.resolve(services: services, known: &knownServices)
             sqlite3_reset(handle)
             sqlite3_bind_int64(handle, 1, Int64(clamping: summary.startNanos))
             sqlite3_bind_int64(handle, 2, Int64(clamping: summary.endNanos))
@@ -291,7 +292,7 @@ struct SpanInsertBatch {
             RawBind.text(handle, 5, summary.rootName)
             sqlite3_bind_int64(handle, 6, Int64(summary.spanCount))
             sqlite3_bind_int64(handle, 7, Int64(summary.errorCount))
-            RawBind.text(handle, 8, TraceSummary.Delta.encode(services: summary.services))
+            RawBind.text(handle, 8, servicesText)
             sqlite3_bind_int64(handle, 9, summary.traceRef)
             var bytes = (key.high.bigEndian, key.low.bigEndian)
             withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, 10, $0.baseAddress, 16, RawBind.transient) }

@@ -86,12 +86,23 @@ public struct TraceSummary: Sendable, Equatable, Encodable {
             }
         }
 
-        /// Names the services of the origins added, from the service of each origin id.
-        mutating func resolve(services names: [Int64: String]) {
-            for origin in origins { services.insert(names[origin]!) }
+        /// Names the root's service, from the service of each origin id, and gives the trace's
+        /// services with those of the origins added as stored (`encode`). `known` keeps the text
+        /// of each set of origins met, for traces without stored services: a batch's traces come
+        /// from few sets.
+        mutating func resolve(services names: [Int64: String], known: inout [[Int64]: String]) -> String {
             if let rootOrigin { rootService = names[rootOrigin]! }
-            origins = []
             rootOrigin = nil
+            defer { origins = [] }
+            guard services.isEmpty else {
+                for origin in origins { services.insert(names[origin]!) }
+                return Self.encode(services: services)
+            }
+            origins.sort()
+            if let text = known[origins] { return text }
+            let text = Self.encode(services: Set(origins.map { names[$0]! }))
+            known[origins] = text
+            return text
         }
 
         /// A JSON array of names, so `instr(services, '"name"')` finds a service without LIKE's escapes.
