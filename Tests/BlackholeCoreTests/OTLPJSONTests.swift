@@ -66,6 +66,23 @@ import Testing
         #expect(decoded.spans == [root, child] && decoded.rejected == 1)
     }
 
+    @Test func escapedMemberNamesAreTheNamesTheyEscape() throws {
+        // Member names are compared as their bytes once unescaped; a problem names them so.
+        let document = #"""
+            {"resource\u0053pans":[{"scopeSpans":[{"spans":[{"\u0074raceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+              "n\u0061me":"escaped","startTimeUnixNano":"1","endTimeUnixNano":"2","stat\u0075s":{"code":2},"traceid":"ignored"}]}]}]}
+            """#
+        let (lines, outcome) = try decode(document)
+        let span = Span(traceID: try #require(Data(hex: "5b8efff798038103d269b633813fc60c")), spanID: try #require(Data(hex: "eee19b7ec3c1b174")),
+                        parentSpanID: nil, name: "escaped", kind: .unspecified, startNanos: 1, endNanos: 2, statusCode: .error,
+                        origin: SpanOrigin())
+        #expect(lines == rows.lines(SpanBatch([span])))
+        #expect(outcome == OTLPSpanRows.Outcome(accepted: 1, rejected: 0))
+        let bad = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"end\u0054imeUnixNano":true}]}]}]}"#
+        let problem = #expect(throws: BlackholeError.self) { try decode(bad) }
+        #expect(problem?.message.hasPrefix("resourceSpans[0].scopeSpans[0].spans[0].endTimeUnixNano: ") == true, "\(String(describing: problem))")
+    }
+
     @Test func textThatIsNotUTF8IsRepairedAsAStringWouldBe() throws {
         var document = Data(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"bad "#.utf8)
         document += [0xFF, 0xC3]
