@@ -156,8 +156,8 @@ struct SpanInsertBatch {
     /// The service of each `span_origins.id` this batch used, and the latest start of its spans.
     private var services: [Int64: String] = [:]
     private var latestStarts: [Int64: UInt64] = [:]
-    /// The traces this batch touches: their summaries as stored plus what the batch adds, and
-    /// where each is in `summaries` by trace id.
+    /// The traces this batch touches: their summaries as stored plus what the batch adds, their
+    /// trace ids in the same order, and where each is in `summaries` by trace id.
     private var summaries: [TraceSummary.Delta] = []
     private var traceKeys: [TraceKey] = []
     private var summaryIndex: [TraceKey: Int] = [:]
