@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Trace ingestion and query benchmark, release build, with its baseline in the same run.
 
-    benchmarks/traces.py [--spans 1000000] [--runs 10] [--keep DIR] [--binary LABEL=PATH ...]
+    benchmarks/traces.py [--spans 1000000] [--rounds 3] [--runs 10] [--keep DIR] [--binary LABEL=PATH ...]
 
 1. Generates a realistic span file (benchmarks/generate_spans.py) as OTLP/JSON lines and as
    length-delimited OTLP/protobuf, and the same spans as parsed rows.
@@ -10,6 +10,8 @@
 3. Baseline: the same rows, already parsed and in memory, inserted by Python's
    sqlite3.executemany (prepared statements) in 5,000-row transactions into a table with the same
    columns, indexes and pragmas as blackhole's `spans` (WAL, synchronous=NORMAL).
+   Steps 2 and 3 run --rounds times, in turn; the median round's wall time is reported, with the
+   slowest and fastest rounds' spans/s and the largest peak RSS.
 4. Wall time, process start included, of `traces --since 1h --limit 20`,
    `traces --service storage --min-duration 1s`, `trace ID` and `analyze` on the JSON-fed
    database: median and max of --runs runs.
@@ -50,13 +52,20 @@ def ingest(binary, path, db, env):
     return elapsed, usage.ru_maxrss / 1024, report
 
 
-def baseline(rows_path, db):
+def parsed_rows(rows_path):
     rows = []
     with open(rows_path) as f:
         for line in f:
             t, s, p, service, name, kind, start, end, status, attributes = line.rstrip("\n").split("\t")
             rows.append((bytes.fromhex(t), bytes.fromhex(s), bytes.fromhex(p) if p else None, 1, service, name, int(kind),
                          int(start), int(end), int(status), "", attributes))
+    return rows
+
+
+def baseline(rows, db):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
     connection = sqlite3.connect(db, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
@@ -94,7 +103,8 @@ def query(command, env, runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spans", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=10, help="runs of each query")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of ingestion, each binary and the baseline in turn")
     parser.add_argument("--keep", help="work in this folder and keep it")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--binary", action="append", default=[], metavar="LABEL=PATH",
@@ -107,26 +117,46 @@ def main():
     os.makedirs(work, exist_ok=True)
     env = dict(os.environ, HOME=work, XDG_CONFIG_HOME=work + "/config", XDG_STATE_HOME=work + "/state")
     try:
-        jsonl, proto, rows = (os.path.join(work, name) for name in ("spans.jsonl", "spans.pb", "rows.tsv"))
+        jsonl, proto, rows_path = (os.path.join(work, name) for name in ("spans.jsonl", "spans.pb", "rows.tsv"))
         generator = os.path.join(ROOT, "benchmarks", "generate_spans.py")
         print(f"generating {args.spans:,} spans ...", file=sys.stderr)
-        subprocess.run([sys.executable, generator, "--spans", str(args.spans), "--format", "json", "--rows", rows, jsonl], check=True)
+        subprocess.run([sys.executable, generator, "--spans", str(args.spans), "--format", "json", "--rows", rows_path, jsonl], check=True)
         subprocess.run([sys.executable, generator, "--spans", str(args.spans), "--format", "proto", proto], check=True)
 
         print(f"spans: {args.spans:,}   OTLP/JSON lines {os.path.getsize(jsonl) / 2**20:.0f} MiB, "
               f"OTLP/protobuf {os.path.getsize(proto) / 2**20:.0f} MiB")
-        print(f"{'ingestion':<58}{'wall':>8}{'spans/s':>11}{'peak RSS':>10}{'bytes/span':>12}")
-        for name, binary in binaries:
-            for label, path, db in (("ingest (OTLP/JSON lines)", jsonl, "json.db"), ("ingest (OTLP/protobuf)", proto, "proto.db")):
-                db = os.path.join(work, name + "-" + db)
-                elapsed, peak, report = ingest(binary, path, db, env)
-                stored = report["spans_accepted"]
-                assert stored == args.spans, f"{stored} of {args.spans} spans stored: {report}"
-                print(f"{name + ': ' + label:<58}{elapsed:>7.2f}s{stored / elapsed:>11,.0f}{peak:>7.0f} MiB"
-                      f"{os.path.getsize(db) / stored:>12.0f}")
-        elapsed, count = baseline(rows, os.path.join(work, "baseline.db"))
-        print(f"{'baseline: executemany of parsed rows, same indexes':<58}{elapsed:>7.2f}s{count / elapsed:>11,.0f}"
-              f"{'-':>10}{os.path.getsize(os.path.join(work, 'baseline.db')) / count:>12.0f}")
+        # Each round measures every binary and the baseline in turn; the figures are the median
+        # round's, with the fastest and slowest beside them: on a shared machine identical runs
+        # differ by a quarter, and a single run says as much about the neighbours as the code.
+        measured = {}
+        rows = parsed_rows(rows_path)
+        for round_ in range(args.rounds):
+            print(f"round {round_ + 1} of {args.rounds} ...", file=sys.stderr)
+            for name, binary in binaries:
+                for label, path, db in (("ingest (OTLP/JSON lines)", jsonl, "json.db"), ("ingest (OTLP/protobuf)", proto, "proto.db")):
+                    db = os.path.join(work, name + "-" + db)
+                    for suffix in ("", "-wal", "-shm"):
+                        if os.path.exists(db + suffix):
+                            os.remove(db + suffix)
+                    elapsed, peak, report = ingest(binary, path, db, env)
+                    stored = report["spans_accepted"]
+                    assert stored == args.spans, f"{stored} of {args.spans} spans stored: {report}"
+                    measured.setdefault(name + ": " + label, []).append((elapsed, stored, peak, os.path.getsize(db)))
+            db = os.path.join(work, "baseline.db")
+            elapsed, count = baseline(rows, db)
+            measured.setdefault("baseline: executemany of parsed rows, same indexes", []).append(
+                (elapsed, count, None, os.path.getsize(db)))
+        del rows
+
+        print(f"\n{'ingestion, median of ' + str(args.rounds) + ' rounds':<58}{'wall':>8}{'spans/s':>11}{'slowest–fastest':>19}"
+              f"{'peak RSS':>10}{'bytes/span':>12}")
+        for label, runs in measured.items():
+            runs.sort()
+            elapsed, count, _, size = runs[len(runs) // 2]
+            peaks = [peak for _, _, peak, _ in runs if peak is not None]
+            peak = f"{max(peaks):>7.0f} MiB" if peaks else f"{'-':>10}"
+            spread = f"{runs[-1][1] / runs[-1][0]:,.0f}–{runs[0][1] / runs[0][0]:,.0f}"
+            print(f"{label:<58}{elapsed:>7.2f}s{count / elapsed:>11,.0f}{spread:>19}{peak}{size / count:>12.0f}")
 
         print(f"\n{'query (process start included), ' + str(args.runs) + ' runs':<58}{'median':>8}{'max':>9}")
         for name, binary in binaries:
