@@ -13,7 +13,7 @@ struct JSONReader {
     private var path: [PathStep] = []
 
     private enum PathStep {
-        case key(String)
+        case key(JSONKey)
         case index(Int)
     }
 
@@ -33,7 +33,7 @@ struct JSONReader {
     // MARK: Containers
 
     /// Calls `body` with each key of an object; `body` must read or skip the value.
-    mutating func object(_ body: (inout JSONReader, String) throws -> Void) throws {
+    mutating func object(_ body: (inout JSONReader, JSONKey) throws -> Void) throws {
         if null() { return }
         guard path.count < Self.maxDepth else { throw problem("nested more than \(Self.maxDepth) levels deep") }
         guard skipSpace() == UInt8(ascii: "{") else { throw mismatch("an object") }
@@ -44,7 +44,7 @@ struct JSONReader {
         }
         while true {
             guard skipSpace() == UInt8(ascii: "\"") else { throw syntax("expected a key") }
-            let key = try rawString()
+            let key = try memberName()
             guard skipSpace() == UInt8(ascii: ":") else { throw syntax("expected ':'") }
             position += 1
             path.append(.key(key))
@@ -212,7 +212,7 @@ struct JSONReader {
         var text = ""
         for step in path {
             switch step {
-            case .key(let key): text += text.isEmpty ? key : "." + key
+            case .key(let key): text += text.isEmpty ? key.string : "." + key.string
             case .index(let index): text += "[\(index)]"
             }
         }
@@ -265,6 +265,15 @@ struct JSONReader {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         default: throw mismatch("a number")
         }
+    }
+
+    /// A member's name, its opening quote next: its bytes in the document, or what its escapes stand for.
+    private mutating func memberName() throws -> JSONKey {
+        let (run, escaped) = try plainRun()
+        guard escaped else { return JSONKey(bytes: UnsafeBufferPointer(rebasing: bytes[run])) }
+        var out = Array(bytes[run])
+        try appendEscaped(to: &out)
+        return JSONKey(unescaped: String(decoding: out, as: UTF8.self))
     }
 
     /// A string whose opening quote is next.
@@ -367,4 +376,34 @@ struct JSONReader {
         }
         return value
     }
+}
+
+/// An object member's name as the reader found it, compared with literals (`case "traceId":`)
+/// byte for byte: no `String` is made for the names of a million spans' fields. Valid while its
+/// document is being read.
+struct JSONKey {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    /// A name written with escapes, which its bytes in the document are not.
+    private let unescaped: String?
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        unescaped = nil
+    }
+
+    init(unescaped: String) {
+        bytes = UnsafeBufferPointer(start: nil, count: 0)
+        self.unescaped = unescaped
+    }
+
+    /// The name, invalid UTF-8 repaired.
+    var string: String { unescaped ?? String(decoding: bytes, as: UTF8.self) }
+
+    static func == (key: JSONKey, name: StaticString) -> Bool {
+        if let unescaped = key.unescaped { return unescaped == name.description }
+        return key.bytes.count == name.utf8CodeUnitCount
+            && (key.bytes.count == 0 || memcmp(key.bytes.baseAddress!, name.utf8Start, key.bytes.count) == 0)
+    }
+
+    static func ~= (name: StaticString, key: JSONKey) -> Bool { key == name }
 }

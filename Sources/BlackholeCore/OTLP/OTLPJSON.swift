@@ -307,12 +307,13 @@ public enum OTLPJSON {
                 try reader.object { reader, field in
                     switch field {
                     case "key":
-                        keys.removeSubrange(key.lowerBound...)
+                        // A key given again replaces the one before; mostly there is none to remove.
+                        if keys.count > key.lowerBound { keys.removeSubrange(key.lowerBound...) }
                         try reader.withString { keys += $0 }
                         key = key.lowerBound..<keys.count
                     case "value":
                         let start = value?.lowerBound ?? text.count
-                        text.removeSubrange(start...)
+                        if text.count > start { text.removeSubrange(start...) }
                         try Self.anyValue(&reader, into: &text)
                         value = start..<text.count
                     default: try reader.skipValue()

@@ -54,7 +54,7 @@ public struct SeriesKey: Hashable, Sendable, Comparable {
         labels = (try? text.withUTF8 { bytes in
             try JSONReader.document(UnsafeRawBufferPointer(bytes)) { reader in
                 var labels: [String: String] = [:]
-                try reader.object { reader, key in labels[key] = try reader.string() }
+                try reader.object { reader, key in labels[key.string] = try reader.string() }
                 return labels
             }
         }) ?? [:]

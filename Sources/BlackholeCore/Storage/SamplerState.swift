@@ -73,7 +73,7 @@ extension Counters: SamplerStateValue {
                         default: try reader.skipValue()
                         }
                     }
-                    network[interface] = bytes
+                    network[interface.string] = bytes
                 }
             default: try reader.skipValue()
             }

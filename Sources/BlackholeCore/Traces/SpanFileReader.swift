@@ -46,6 +46,8 @@ final class SpanFileReader: @unchecked Sendable {
     private let ownsDescriptor: Bool
     private var gunzip: Gunzip?
     private var buffer = Data()
+    /// What one `read` fills, kept from read to read.
+    private var chunk: [UInt8] = []
     private var bufferStart = 0
     private var endOfInput = false
     private var unitCount = 0
@@ -116,8 +118,9 @@ final class SpanFileReader: @unchecked Sendable {
             bufferStart = 0
         }
         // Compressed input is read in small steps: a gzip bomb then inflates by at most ~64 MiB per step.
-        var raw = [UInt8](repeating: 0, count: gunzip == nil && bytesRead > 0 ? 1 << 20 : 64 << 10)
-        let count = raw.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        let size = gunzip == nil && bytesRead > 0 ? 1 << 20 : 64 << 10
+        if chunk.count < size { chunk = [UInt8](repeating: 0, count: size) }
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, size) }
         if count < 0 {
             if errno == EINTR { return true }
             throw BlackholeError(.environment, "\(IngestReport.displayName(path)): \(String(cString: strerror(errno)))")
@@ -127,13 +130,15 @@ final class SpanFileReader: @unchecked Sendable {
             try gunzip?.finish()
             return false
         }
-        let chunk = Data(raw[0..<count])
-        if bytesRead == 0 && Gunzip.isGzip(chunk) {
-            gunzip = try Gunzip()
-            compressed = true
+        try chunk.withUnsafeBufferPointer { chunk in
+            let read = UnsafeBufferPointer(rebasing: chunk[0..<count])
+            if bytesRead == 0 && Gunzip.isGzip(read) {
+                gunzip = try Gunzip()
+                compressed = true
+            }
+            if let gunzip { buffer.append(try gunzip.decompress(Data(read))) } else { buffer.append(read) }
         }
         bytesRead += count
-        buffer.append(try gunzip.map { try $0.decompress(chunk) } ?? chunk)
         return true
     }
 

@@ -177,9 +177,12 @@ enum SpanJSON {
     /// Keys in the order and sameness of Swift's strings, which sort and tell apart the
     /// attributes of a `Span`: byte order for ASCII, Unicode's canonical equivalence otherwise.
     static func compareKeys(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> ComparisonResult {
-        if left.allSatisfy({ $0 < 0x80 }) && right.allSatisfy({ $0 < 0x80 }) {
-            if left.elementsEqual(right) { return .orderedSame }
-            return left.lexicographicallyPrecedes(right) ? .orderedAscending : .orderedDescending
+        func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool { bytes.reduce(0, |) < 0x80 }
+        if isASCII(left) && isASCII(right) {
+            let common = min(left.count, right.count)
+            let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+            if order != 0 { return order < 0 ? .orderedAscending : .orderedDescending }
+            return left.count == right.count ? .orderedSame : left.count < right.count ? .orderedAscending : .orderedDescending
         }
         let a = String(decoding: left, as: UTF8.self), b = String(decoding: right, as: UTF8.self)
         return a == b ? .orderedSame : a < b ? .orderedAscending : .orderedDescending
