@@ -399,11 +399,13 @@ struct JSONKey {
     /// The name, invalid UTF-8 repaired.
     var string: String { unescaped ?? String(decoding: bytes, as: UTF8.self) }
 
+    @inline(__always)
     static func == (key: JSONKey, name: StaticString) -> Bool {
         if let unescaped = key.unescaped { return unescaped == name.description }
         return key.bytes.count == name.utf8CodeUnitCount
             && (key.bytes.count == 0 || memcmp(key.bytes.baseAddress!, name.utf8Start, key.bytes.count) == 0)
     }
 
+    @inline(__always)
     static func ~= (name: StaticString, key: JSONKey) -> Bool { key == name }
 }

@@ -265,13 +265,17 @@ public enum OTLPJSON {
         try reader.withString { text in
             guard !text.isEmpty else { return }
             if text.count == bytes * 2 {
-                var index = 0
-                while index < text.count, let high = Data.nibble(text[index]), let low = Data.nibble(text[index + 1]) {
-                    out.append(high << 4 | low)
-                    index += 2
+                // Decoded on the stack and appended at once: an append a byte checked the array's
+                // uniqueness each time.
+                let valid = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes) { decoded in
+                    for index in 0..<bytes {
+                        guard let high = Data.nibble(text[2 * index]), let low = Data.nibble(text[2 * index + 1]) else { return false }
+                        decoded[index] = high << 4 | low
+                    }
+                    out.append(contentsOf: decoded)
+                    return true
                 }
-                if index == text.count { return }
-                out.removeAll(keepingCapacity: true)
+                if valid { return }
             }
             guard problem == nil else { return }
             let string = String(decoding: text, as: UTF8.self)

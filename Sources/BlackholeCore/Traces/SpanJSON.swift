@@ -152,9 +152,13 @@ enum SpanJSON {
     /// A JSON string of valid UTF-8: quotes, backslashes and control characters escaped.
     static func string(utf8: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var plainStart = 0
-        for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            out += utf8[plainStart..<index]
+        // Runs of plain bytes copied whole: most strings are one.
+        var plainStart = 0, index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            index += 1
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            out += UnsafeRawBufferPointer(rebasing: utf8[plainStart..<(index - 1)])
             switch byte {
             case UInt8(ascii: "\""): out += #"\""#.utf8
             case UInt8(ascii: "\\"): out += #"\\"#.utf8
@@ -168,9 +172,9 @@ enum SpanJSON {
                 out.append(hexDigits[Int(byte >> 4)])
                 out.append(hexDigits[Int(byte & 0x0F)])
             }
-            plainStart = index + 1
+            plainStart = index
         }
-        out += utf8[plainStart...]
+        out += UnsafeRawBufferPointer(rebasing: utf8[plainStart...])
         out.append(UInt8(ascii: "\""))
     }
 
