@@ -295,7 +295,7 @@ struct SpanInsertBatch {
             RawBind.text(handle, 8, servicesText)
             sqlite3_bind_int64(handle, 9, summary.traceRef)
             var bytes = (key.high.bigEndian, key.low.bigEndian)
-            withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, 10, $0.baseAddress, 16, RawBind.transient) }
+            _ = withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, 10, $0.baseAddress, 16, RawBind.transient) }
             try RawBind.step(handle, db)
         }
         let touch = try db.makeStatement(sql: "UPDATE span_origins SET last_start_ns = max(last_start_ns, ?) WHERE id = ?")
