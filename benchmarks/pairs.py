@@ -3,7 +3,7 @@
 
     benchmarks/pairs.py A B [--pairs 30] [--spans 200000] [--format json|proto] [--file PATH]
 
-On a shared machine the same run takes 4.7 s one minute and 8.5 s the next: two single runs, or
+On a shared machine the same run took 5.0 s one minute and 8.9 s a few later: two single runs, or
 even two medians taken minutes apart, cannot tell a 10% change from the neighbours. Here A and B
 ingest the same file back to back, --pairs times, the first of each pair alternating; each pair
 gives B's wall and user time as a fraction of A's, and the median of those fractions is the

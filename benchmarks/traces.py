@@ -34,6 +34,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "blackhole")
 
 
+def remove_database(db):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+
+
 def ingest(binary, path, db, env):
     # Popen + wait4 gives the child's own rusage (peak RSS), not the sum of all children.
     started = time.perf_counter()
@@ -68,9 +74,7 @@ def baseline_insert(rows_path, db):
             t, s, p, service, name, kind, start, end, status, attributes = line.rstrip("\n").split("\t")
             rows.append((bytes.fromhex(t), bytes.fromhex(s), bytes.fromhex(p) if p else None, 1, service, name, int(kind),
                          int(start), int(end), int(status), "", attributes))
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
+    remove_database(db)
     connection = sqlite3.connect(db, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
@@ -141,9 +145,7 @@ def main():
             for name, binary in binaries:
                 for label, path, db in (("ingest (OTLP/JSON lines)", jsonl, "json.db"), ("ingest (OTLP/protobuf)", proto, "proto.db")):
                     db = os.path.join(work, name + "-" + db)
-                    for suffix in ("", "-wal", "-shm"):
-                        if os.path.exists(db + suffix):
-                            os.remove(db + suffix)
+                    remove_database(db)
                     elapsed, peak, report = ingest(binary, path, db, env)
                     stored = report["spans_accepted"]
                     assert stored == args.spans, f"{stored} of {args.spans} spans stored: {report}"

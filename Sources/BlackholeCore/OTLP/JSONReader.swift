@@ -44,7 +44,7 @@ struct JSONReader {
         }
         while true {
             guard skipSpace() == UInt8(ascii: "\"") else { throw syntax("expected a key") }
-            let key = try memberName()
+            let key = try stringInPlace()
             guard skipSpace() == UInt8(ascii: ":") else { throw syntax("expected ':'") }
             position += 1
             path.append(.key(key))
@@ -189,7 +189,7 @@ struct JSONReader {
         switch skipSpace() {
         case UInt8(ascii: "{"): try object { reader, _ in try reader.skipValue() }
         case UInt8(ascii: "["): try array { reader, _ in try reader.skipValue() }
-        case UInt8(ascii: "\""): _ = try rawString()
+        case UInt8(ascii: "\""): _ = try stringInPlace()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
         case UInt8(ascii: "n"):
             guard null() else { throw syntax("expected a value") }
@@ -267,8 +267,9 @@ struct JSONReader {
         }
     }
 
-    /// A member's name, its opening quote next: its bytes in the document, or what its escapes stand for.
-    private mutating func memberName() throws -> JSONKey {
+    /// A string whose opening quote is next, read in place (a member's name is read so): its
+    /// bytes in the document, or what its escapes stand for.
+    private mutating func stringInPlace() throws -> JSONKey {
         let (run, escaped) = try plainRun()
         guard escaped else { return JSONKey(bytes: UnsafeBufferPointer(rebasing: bytes[run])) }
         var out = Array(bytes[run])
@@ -278,11 +279,7 @@ struct JSONReader {
 
     /// A string whose opening quote is next.
     private mutating func rawString() throws -> String {
-        let (run, escaped) = try plainRun()
-        guard escaped else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[run]), as: UTF8.self) }
-        var out = Array(bytes[run])
-        try appendEscaped(to: &out)
-        return String(decoding: out, as: UTF8.self)
+        try stringInPlace().string
     }
 
     /// Passes the opening quote next and the string's bytes up to its closing quote (consumed) or
@@ -378,9 +375,9 @@ struct JSONReader {
     }
 }
 
-/// An object member's name as the reader found it, compared with literals (`case "traceId":`)
-/// byte for byte: no `String` is made for the names of a million spans' fields. Valid while its
-/// document is being read.
+/// A string as the reader found it, an object member's name above all, compared with literals
+/// (`case "traceId":`) byte for byte: no `String` is made for the names of a million spans'
+/// fields. Valid while its document is being read.
 struct JSONKey {
     private let bytes: UnsafeBufferPointer<UInt8>
     /// A name written with escapes, which its bytes in the document are not.

@@ -130,13 +130,13 @@ final class SpanFileReader: @unchecked Sendable {
             try gunzip?.finish()
             return false
         }
-        try chunk.withUnsafeBufferPointer { chunk in
-            let read = UnsafeBufferPointer(rebasing: chunk[0..<count])
-            if bytesRead == 0 && Gunzip.isGzip(read) {
+        try chunk.withUnsafeBufferPointer { whole in
+            let received = UnsafeBufferPointer(rebasing: whole[0..<count])
+            if bytesRead == 0 && Gunzip.isGzip(received) {
                 gunzip = try Gunzip()
                 compressed = true
             }
-            if let gunzip { buffer.append(try gunzip.decompress(Data(read))) } else { buffer.append(read) }
+            if let gunzip { buffer.append(try gunzip.decompress(Data(received))) } else { buffer.append(received) }
         }
         bytesRead += count
         return true
